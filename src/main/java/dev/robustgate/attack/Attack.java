@@ -1,0 +1,32 @@
+package dev.robustgate.attack;
+
+import dev.robustgate.data.Dataset;
+import dev.robustgate.model.DifferentiableClassifier;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An evasion attack configured for one or more radii. One {@link #run} evaluates every eps and
+ * returns per-sample results for each, so a sweep costs one call (and shares work where it can).
+ * Implementations are immutable: the with-style setters return new instances.
+ */
+public interface Attack {
+    /** Short name, e.g. "PGD-Linf". */
+    String name();
+
+    /** Name with every parameter that changes the numbers, e.g. "PGD-Linf(40x0.01, random start, seed 7)". */
+    String describe();
+
+    /** {@link #describe()} for the run at one eps, as a gate's message names it. */
+    String describeAt(double eps);
+
+    /** Parameters as reports show them, in a stable order. */
+    Map<String, String> parameters();
+
+    Norm norm();
+
+    List<Double> epsilons();
+
+    AttackResult run(DifferentiableClassifier model, Dataset data);
+}

@@ -1,0 +1,146 @@
+package dev.robustgate.attack;
+
+import dev.robustgate.data.Dataset;
+import dev.robustgate.event.AttackFinished;
+import dev.robustgate.event.AttackStarted;
+import dev.robustgate.event.BatchDone;
+import dev.robustgate.event.EventBus;
+import dev.robustgate.model.DifferentiableClassifier;
+import dev.robustgate.model.EvaluationCounter.Counts;
+import dev.robustgate.model.InputChecks;
+import dev.robustgate.model.Predictions;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The loop every gradient attack shares: validate, predict clean, choose targets, batch, hand the
+ * samples that still need attacking to the kernel, scatter the outcomes back, measure distances
+ * and cost, publish events. Kernels then contain only their algorithm.
+ */
+final class AttackRunner {
+    private AttackRunner() {}
+
+    static AttackResult run(Attack attack, AttackSettings settings, int stepsPerSample, AttackKernel kernel,
+                            DifferentiableClassifier model, Dataset data) {
+        requireCompatible(model, data);
+        long t0 = System.nanoTime();
+        Counts before = model.counter().snapshot();
+        int n = data.size();
+        long d = data.sampleLength();
+        INDArray clean = data.features().reshape(n, d);
+        int[] labels = data.labels();
+        int[] allIds = new int[n];
+        for (int i = 0; i < n; i++) allIds[i] = i;
+
+        INDArray cleanProbs = batchedProbabilities(model, data, settings.batchSize());
+        int[] cleanPred = Predictions.argMax(cleanProbs);
+        int[] targets = settings.targets().choose(labels, allIds, cleanProbs, model.numClasses());
+
+        double[] eps = settings.epsArray();
+        double[] attackedEps = Arrays.stream(eps).filter(e -> e > 0).distinct().toArray();
+        EventBus.emit(new AttackStarted(attack.name(), model.name(), eps.clone(), n, stepsPerSample));
+
+        INDArray[] adv = new INDArray[eps.length];
+        int[][] pred = new int[eps.length][n];
+        boolean[][] success = new boolean[eps.length][n];
+        int[][] grads = new int[eps.length][n];
+        double[] seconds = new double[eps.length];
+        for (int e = 0; e < eps.length; e++) {
+            adv[e] = clean.dup();
+            pred[e] = cleanPred.clone();
+            for (int i = 0; i < n; i++) {
+                success[e][i] = targets == null ? cleanPred[i] != labels[i] : cleanPred[i] == targets[i];
+            }
+        }
+
+        for (int from = 0; from < n; from += settings.batchSize()) {
+            long tb = System.nanoTime();
+            int to = Math.min(n, from + settings.batchSize());
+            List<Integer> pending = new ArrayList<>();
+            for (int i = from; i < to; i++) {
+                if (!success[0][i]) pending.add(i);
+            }
+            if (!pending.isEmpty() && attackedEps.length > 0) {
+                int[] rows = pending.stream().mapToInt(Integer::intValue).toArray();
+                AttackBatch batch = new AttackBatch(Nd4j.pullRows(clean, 1, rows), data.sampleShape(),
+                        pick(labels, rows), targets == null ? null : pick(targets, rows), rows);
+                List<BatchOutcome> outcomes = kernel.attack(model, batch, attackedEps);
+                for (int e = 0; e < eps.length; e++) {
+                    int k = indexOf(attackedEps, eps[e]);
+                    if (k < 0) continue;
+                    BatchOutcome o = outcomes.get(k);
+                    for (int j = 0; j < rows.length; j++) {
+                        adv[e].putRow(rows[j], o.adversarial().getRow(j));
+                        pred[e][rows[j]] = o.predictions()[j];
+                        success[e][rows[j]] = o.success()[j];
+                        grads[e][rows[j]] = o.gradientEvaluations()[j];
+                    }
+                }
+            }
+            double secs = (System.nanoTime() - tb) / 1e9;
+            for (int e = 0; e < eps.length; e++) seconds[e] += secs / eps.length;
+            EventBus.emit(new BatchDone(attack.name(), to, n, model.counter().snapshot().minus(before).gradient(), secs));
+        }
+
+        List<EpsResult> perEps = new ArrayList<>();
+        long[] shape = data.features().shape();
+        for (int e = 0; e < eps.length; e++) {
+            double[] dist = settings.norm().rowNorms(adv[e].sub(clean));
+            EpsResult r = new EpsResult(eps[e], attack.describeAt(eps[e]), adv[e].reshape(shape), labels, cleanPred, targets, pred[e],
+                    success[e], dist, grads[e], seconds[e]);
+            perEps.add(r);
+            EventBus.emit(new AttackFinished(r.description(), model.name(), eps[e], n, r.robustCount(),
+                    r.gradientEvaluations(), 0, seconds[e]));
+        }
+        Counts cost = model.counter().snapshot().minus(before);
+        return new AttackResult(attack.name(), attack.describe(), attack.parameters(), settings.norm(), model.name(),
+                data, cleanPred, List.copyOf(perEps), cost, (System.nanoTime() - t0) / 1e9);
+    }
+
+    static void requireCompatible(DifferentiableClassifier model, Dataset data) {
+        if (data.size() == 0) {
+            throw new IllegalArgumentException("cannot attack an empty dataset");
+        }
+        if (data.numClasses() != model.numClasses()) {
+            throw new IllegalArgumentException(data.provenance() + " has " + data.numClasses() + " classes but "
+                    + model.name() + " predicts " + model.numClasses());
+        }
+        InputChecks.requireBatchOf(model, data.features());
+        double sum = data.features().sumNumber().doubleValue();
+        if (!Double.isFinite(sum)) {
+            throw new IllegalArgumentException(data.provenance() + " contains NaN or infinite pixels");
+        }
+        double min = data.features().minNumber().doubleValue();
+        double max = data.features().maxNumber().doubleValue();
+        if (min < Box.MIN || max > Box.MAX) {
+            throw new IllegalArgumentException(data.provenance() + " has pixels in [" + min + ", " + max
+                    + "], outside the box [" + Box.MIN + ", " + Box.MAX + "]");
+        }
+    }
+
+    static INDArray batchedProbabilities(DifferentiableClassifier model, Dataset data, int batchSize) {
+        int n = data.size();
+        List<INDArray> parts = new ArrayList<>();
+        INDArray x = data.features();
+        for (int from = 0; from < n; from += batchSize) {
+            int to = Math.min(n, from + batchSize);
+            parts.add(model.probabilities(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to))));
+        }
+        return parts.size() == 1 ? parts.get(0) : Nd4j.vstack(parts.toArray(new INDArray[0]));
+    }
+
+    private static int[] pick(int[] a, int[] rows) {
+        int[] out = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) out[i] = a[rows[i]];
+        return out;
+    }
+
+    private static int indexOf(double[] a, double v) {
+        for (int i = 0; i < a.length; i++) if (a[i] == v) return i;
+        return -1;
+    }
+}

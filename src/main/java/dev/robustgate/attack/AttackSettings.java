@@ -1,0 +1,52 @@
+package dev.robustgate.attack;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** What every gradient attack shares: norm, radii, targeting and batch size. Validated on creation. */
+public record AttackSettings(Norm norm, List<Double> epsilons, TargetSelection targets, int batchSize) {
+    public static final int DEFAULT_BATCH = 256;
+
+    public AttackSettings {
+        if (norm == null) throw new IllegalArgumentException("norm must not be null");
+        if (epsilons == null || epsilons.isEmpty()) {
+            throw new IllegalArgumentException("at least one eps is required");
+        }
+        for (double e : epsilons) requireValidEps(e);
+        epsilons = List.copyOf(epsilons);
+        if (targets == null) throw new IllegalArgumentException("targets must not be null (use TargetSelection.untargeted())");
+        if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+    }
+
+    public static AttackSettings of(Norm norm) {
+        return new AttackSettings(norm, List.of(0.0), TargetSelection.untargeted(), DEFAULT_BATCH);
+    }
+
+    public static void requireValidEps(double eps) {
+        if (Double.isNaN(eps) || Double.isInfinite(eps) || eps < 0) {
+            throw new IllegalArgumentException("eps must be a finite number >= 0, got " + eps);
+        }
+    }
+
+    AttackSettings withEps(double... eps) {
+        List<Double> list = new ArrayList<>();
+        for (double e : eps) list.add(e);
+        return new AttackSettings(norm, list, targets, batchSize);
+    }
+
+    AttackSettings withTargets(TargetSelection t) {
+        return new AttackSettings(norm, epsilons, t, batchSize);
+    }
+
+    AttackSettings withBatchSize(int b) {
+        return new AttackSettings(norm, epsilons, targets, b);
+    }
+
+    double[] epsArray() {
+        return epsilons.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    static String formatEps(double eps) {
+        return String.valueOf((float) eps);
+    }
+}

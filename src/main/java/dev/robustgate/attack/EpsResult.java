@@ -1,0 +1,96 @@
+package dev.robustgate.attack;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Per-sample outcome of one attack at one eps. {@code success[i]} means the attack reached its
+ * goal on sample i (misclassification, or the target class); samples the model already gets
+ * wrong count as successes with zero cost and the input returned unchanged.
+ */
+public final class EpsResult {
+    private final double eps;
+    private final String description;
+    private final INDArray adversarial;
+    private final int[] labels;
+    private final int[] cleanPredictions;
+    private final int[] targets;
+    private final int[] predictions;
+    private final boolean[] success;
+    private final double[] distances;
+    private final int[] gradientEvaluations;
+    private final double seconds;
+
+    EpsResult(double eps, String description, INDArray adversarial, int[] labels, int[] cleanPredictions, int[] targets,
+              int[] predictions, boolean[] success, double[] distances, int[] gradientEvaluations, double seconds) {
+        this.eps = eps;
+        this.description = description;
+        this.adversarial = adversarial;
+        this.labels = labels;
+        this.cleanPredictions = cleanPredictions;
+        this.targets = targets;
+        this.predictions = predictions;
+        this.success = success;
+        this.distances = distances;
+        this.gradientEvaluations = gradientEvaluations;
+        this.seconds = seconds;
+    }
+
+    public double eps() { return eps; }
+    /** The attack with its parameters at this eps, e.g. "PGD-Linf(eps=0.1, 40x0.01, random start, seed 7)". */
+    public String description() { return description; }
+    /** Adversarial inputs, shaped like the evaluated dataset's features. Do not modify. */
+    public INDArray adversarial() { return adversarial; }
+    public int size() { return labels.length; }
+    public double seconds() { return seconds; }
+    public int[] predictions() { return predictions.clone(); }
+    public int[] labels() { return labels.clone(); }
+    public boolean success(int i) { return success[i]; }
+    public double distance(int i) { return distances[i]; }
+
+    public SampleResult sample(int i) {
+        return new SampleResult(i, labels[i], cleanPredictions[i], predictions[i],
+                targets == null ? null : targets[i], success[i], distances[i], gradientEvaluations[i]);
+    }
+
+    /** Samples still classified correctly under attack. */
+    public int robustCount() {
+        int k = 0;
+        for (int i = 0; i < labels.length; i++) if (predictions[i] == labels[i]) k++;
+        return k;
+    }
+
+    /** Samples the model classified correctly before the attack: the success rate's denominator. */
+    public int cleanCorrectCount() {
+        int k = 0;
+        for (int i = 0; i < labels.length; i++) if (cleanPredictions[i] == labels[i]) k++;
+        return k;
+    }
+
+    /** Successes among samples that were clean-correct. */
+    public int successOnCleanCorrect() {
+        int k = 0;
+        for (int i = 0; i < labels.length; i++) if (cleanPredictions[i] == labels[i] && success[i]) k++;
+        return k;
+    }
+
+    public long gradientEvaluations() {
+        long s = 0;
+        for (int g : gradientEvaluations) s += g;
+        return s;
+    }
+
+    public double maxDistance() {
+        double m = 0;
+        for (double d : distances) m = Math.max(m, d);
+        return m;
+    }
+
+    /** Distance in any norm (not only the attack's), e.g. to check an L2 attack's Linf size. */
+    public double maxDistance(Norm norm, INDArray clean) {
+        long n = labels.length;
+        INDArray delta = adversarial.reshape(n, adversarial.length() / n).sub(clean.reshape(n, clean.length() / n));
+        double m = 0;
+        for (double d : norm.rowNorms(delta)) m = Math.max(m, d);
+        return m;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.robustgate.attack;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.SplittableRandom;
+
+/** The geometry of a norm ball, on flat [m, D] rows, in place where it can be. */
+final class Perturbations {
+    private static final double TINY = 1e-12;
+
+    private Perturbations() {}
+
+    /** The steepest-ascent direction of unit size: sign(g) for Linf, g/||g||_2 for L2 (0 stays 0). */
+    static INDArray steepestDirection(INDArray g, Norm norm) {
+        if (norm == Norm.LINF) {
+            return Transforms.sign(g, false);
+        }
+        INDArray norms = g.norm2(1).addi(TINY).reshape(g.size(0), 1);
+        return g.diviColumnVector(norms);
+    }
+
+    /** Projects {@code delta} onto the eps-ball of {@code norm}, in place. */
+    static INDArray projectInPlace(INDArray delta, Norm norm, double eps) {
+        if (norm == Norm.LINF) {
+            Transforms.min(delta, eps, false);
+            Transforms.max(delta, -eps, false);
+            return delta;
+        }
+        double[] norms = delta.norm2(1).toDoubleVector();
+        float[] factors = new float[norms.length];
+        for (int i = 0; i < norms.length; i++) {
+            factors[i] = (float) (norms[i] > eps ? eps / norms[i] : 1.0);
+        }
+        return delta.muliColumnVector(org.nd4j.linalg.factory.Nd4j.createFromArray(factors).reshape(norms.length, 1));
+    }
+
+    /** x0 + delta, projected to the ball and then clipped to the box: the iterate the model sees. */
+    static INDArray projectAndClip(INDArray x0, INDArray candidate, Norm norm, double eps) {
+        INDArray delta = candidate.subi(x0);
+        projectInPlace(delta, norm, eps);
+        return Box.clipInPlace(delta.addi(x0));
+    }
+
+    /**
+     * A uniformly random point of the eps-ball for each row, drawn from a per-sample stream keyed
+     * by (seed, sample id, restart, eps), so results do not depend on batching or shard layout.
+     */
+    static INDArray randomStart(int[] sampleIds, long dims, Norm norm, double eps, long seed, int restart) {
+        int d = Math.toIntExact(dims);
+        float[] buf = new float[sampleIds.length * d];
+        for (int r = 0; r < sampleIds.length; r++) {
+            SplittableRandom rnd = new SplittableRandom(
+                    Seeds.mix(seed, sampleIds[r], Double.doubleToLongBits(eps) * 31 + restart));
+            int off = r * d;
+            if (norm == Norm.LINF) {
+                for (int j = 0; j < d; j++) buf[off + j] = (float) ((rnd.nextDouble() * 2 - 1) * eps);
+            } else {
+                // Gaussian direction, radius eps * U^(1/d): uniform in the L2 ball.
+                double sq = 0;
+                double[] g = new double[d];
+                for (int j = 0; j < d; j++) {
+                    g[j] = gaussian(rnd);
+                    sq += g[j] * g[j];
+                }
+                double radius = eps * Math.pow(rnd.nextDouble(), 1.0 / d) / Math.sqrt(sq + TINY);
+                for (int j = 0; j < d; j++) buf[off + j] = (float) (g[j] * radius);
+            }
+        }
+        return org.nd4j.linalg.factory.Nd4j.create(buf, new long[]{sampleIds.length, d});
+    }
+
+    private static double gaussian(SplittableRandom rnd) {
+        double u = 1.0 - rnd.nextDouble();
+        double v = rnd.nextDouble();
+        return Math.sqrt(-2.0 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.robustgate.attack;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.SplittableRandom;
+
+/**
+ * Which class a targeted attack aims for. Untargeted attacks use {@link #untargeted()}, which
+ * yields no targets at all rather than a sentinel class.
+ */
+public abstract class TargetSelection {
+    private TargetSelection() {}
+
+    /** Targets for the given samples, or null for untargeted attacks. */
+    abstract int[] choose(int[] labels, int[] sampleIndices, INDArray cleanProbabilities, int numClasses);
+
+    public abstract String describe();
+
+    public boolean isTargeted() {
+        return true;
+    }
+
+    public static TargetSelection untargeted() {
+        return new TargetSelection() {
+            @Override int[] choose(int[] l, int[] idx, INDArray p, int k) { return null; }
+            @Override public String describe() { return "untargeted"; }
+            @Override public boolean isTargeted() { return false; }
+        };
+    }
+
+    /** Fixed targets, one per sample of the evaluated dataset, in order. */
+    public static TargetSelection given(int... targets) {
+        int[] copy = targets.clone();
+        return new TargetSelection() {
+            @Override
+            int[] choose(int[] labels, int[] idx, INDArray p, int k) {
+                if (copy.length != labels.length) {
+                    throw new IllegalArgumentException("given " + copy.length + " targets for " + labels.length + " samples");
+                }
+                for (int i = 0; i < copy.length; i++) {
+                    if (copy[i] < 0 || copy[i] >= k) {
+                        throw new IllegalArgumentException("target " + copy[i] + " at index " + i + " is outside [0, " + (k - 1) + "]");
+                    }
+                }
+                return copy.clone();
+            }
+            @Override public String describe() { return "targets given"; }
+        };
+    }
+
+    /**
+     * A uniformly random class other than the true label. The draw for a sample depends only on
+     * the seed and the sample's position in the full dataset, so subsets and shards agree.
+     */
+    public static TargetSelection random(long seed) {
+        return new TargetSelection() {
+            @Override
+            int[] choose(int[] labels, int[] idx, INDArray p, int k) {
+                int[] t = new int[labels.length];
+                for (int i = 0; i < labels.length; i++) {
+                    SplittableRandom r = new SplittableRandom(Seeds.mix(seed, idx[i], 0x7A26E7L));
+                    int c = r.nextInt(k - 1);
+                    t[i] = c >= labels[i] ? c + 1 : c;
+                }
+                return t;
+            }
+            @Override public String describe() { return "random target (seed " + seed + ")"; }
+        };
+    }
+
+    /** The class the model finds least likely on the clean input (the hardest target). */
+    public static TargetSelection leastLikely() {
+        return new TargetSelection() {
+            @Override
+            int[] choose(int[] labels, int[] idx, INDArray p, int k) {
+                return dev.robustgate.model.Predictions.argMax(p.neg());
+            }
+            @Override public String describe() { return "least-likely target"; }
+        };
+    }
+}

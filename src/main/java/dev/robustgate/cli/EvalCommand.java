@@ -1,0 +1,155 @@
+package dev.robustgate.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.robustgate.attack.Attack;
+import dev.robustgate.attack.AttackResult;
+import dev.robustgate.attack.EpsResult;
+import dev.robustgate.attack.FgsmAttack;
+import dev.robustgate.attack.Norm;
+import dev.robustgate.attack.PgdAttack;
+import dev.robustgate.attack.TargetSelection;
+import dev.robustgate.data.Dataset;
+import dev.robustgate.data.Split;
+import dev.robustgate.fixture.Victims;
+import dev.robustgate.metric.CleanAccuracy;
+import dev.robustgate.metric.Proportion;
+import dev.robustgate.metric.RobustAccuracy;
+import dev.robustgate.metric.SuccessRate;
+import dev.robustgate.model.DifferentiableClassifier;
+import dev.robustgate.model.ModelFiles;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** Evaluates one model under one attack at one or more eps, and writes the result as JSON. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Evaluate a victim or a model file under FGSM or PGD at one or more eps.")
+final class EvalCommand implements Callable<Integer> {
+
+    static final class Source {
+        @Option(names = "--victim", paramLabel = "NAME", description = "A named victim (trained and cached on first use).")
+        String victim;
+        @Option(names = "--model", paramLabel = "PATH", description = "A DL4J MultiLayerNetwork zip.")
+        Path model;
+    }
+
+    @ArgGroup(multiplicity = "1")
+    Source source;
+
+    @Option(names = "--data", defaultValue = "fashion-mnist", description = "Dataset (default: ${DEFAULT-VALUE}); the test split is used.")
+    String data;
+    @Option(names = "--limit", defaultValue = "1000", description = "Evaluate the first N test samples (default: ${DEFAULT-VALUE}).")
+    int limit;
+    @Option(names = "--attack", defaultValue = "fgsm", description = "fgsm or pgd (default: ${DEFAULT-VALUE}).")
+    String attack;
+    @Option(names = "--norm", defaultValue = "linf", description = "linf or l2 (default: ${DEFAULT-VALUE}).")
+    String norm;
+    @Option(names = "--eps", split = ",", required = true, description = "Comma-separated radii, e.g. 0.01,0.05,0.1.")
+    double[] eps;
+    @Option(names = "--steps", defaultValue = "40", description = "PGD steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+    @Option(names = "--step-size", description = "PGD step size (default: 2.5 * eps / steps).")
+    Double stepSize;
+    @Option(names = "--random-start", description = "PGD: start from a uniform point of the ball.")
+    boolean randomStart;
+    @Option(names = "--restarts", defaultValue = "1", description = "PGD restarts (need --random-start).")
+    int restarts;
+    @Option(names = "--seed", defaultValue = "" + PgdAttack.DEFAULT_SEED, description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
+    long seed;
+    @Option(names = "--targeted", paramLabel = "random|least-likely", description = "Targeted attack with this target choice.")
+    String targeted;
+    @Option(names = "--batch-size", defaultValue = "256", description = "Samples per batch (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the result as JSON to FILE.")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        Victims victims = Victims.standard();
+        DifferentiableClassifier model = source.victim != null ? victims.get(source.victim).model()
+                : ModelFiles.load(source.model);
+        Dataset all = victims.data().load(data, Split.TEST);
+        if (limit < 1) throw new IllegalArgumentException("--limit must be >= 1, got " + limit);
+        Dataset test = all.slice(0, Math.min(limit, all.size()));
+        Attack a = attack();
+        Proportion clean = CleanAccuracy.of(model, test);
+        AttackResult r = a.run(model, test);
+
+        ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode out = om.createObjectNode();
+        out.put("model", source.victim != null ? source.victim : source.model.toString());
+        out.put("data", data);
+        out.put("samples", test.size());
+        out.put("clean_accuracy", clean.value());
+        ArrayNode results = out.putArray("results");
+        System.out.printf(Locale.ROOT, "%s on %s: clean accuracy %.4f %s%n", r.description(), test.provenance(), clean.value(), clean.interval());
+        for (EpsResult e : r.perEps()) {
+            Proportion ra = RobustAccuracy.of(r, e.eps());
+            ObjectNode o = results.addObject();
+            o.put("attack", r.attack());
+            o.put("norm", r.norm().label());
+            o.put("eps", e.eps());
+            o.put("robust_accuracy", ra.value());
+            o.putArray("ci95").add(ra.interval().lower()).add(ra.interval().upper());
+            Double sr = r.cleanCorrect() == 0 ? null : SuccessRate.of(r, e.eps()).value();
+            if (sr == null) o.putNull("success_rate"); else o.put("success_rate", sr);
+            o.put("gradient_evaluations", e.gradientEvaluations());
+            o.put("seconds", e.seconds());
+            System.out.printf(Locale.ROOT, "  eps=%-8s robust accuracy %.4f %s  success rate %s  gradient evaluations %d  %.1f s%n",
+                    (float) e.eps(), ra.value(), ra.interval(), sr == null ? "n/a" : String.format(Locale.ROOT, "%.4f", sr),
+                    e.gradientEvaluations(), e.seconds());
+        }
+        out.put("forward_evaluations", r.cost().forward());
+        out.put("total_gradient_evaluations", r.cost().gradient());
+        out.put("seconds", r.seconds());
+        if (json != null) {
+            Path abs = json.toAbsolutePath();
+            Files.createDirectories(abs.getParent());
+            Path tmp = Files.createTempFile(abs.getParent(), ".eval-", ".json");
+            om.writeValue(tmp.toFile(), out);
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            System.out.println("wrote " + abs);
+        }
+        return 0;
+    }
+
+    private Attack attack() {
+        Norm n = Norm.parse(norm);
+        TargetSelection t = targets();
+        return switch (attack.toLowerCase(Locale.ROOT)) {
+            case "fgsm", "fgm" -> FgsmAttack.of(n).eps(eps).targeted(t).batchSize(batchSize);
+            case "pgd" -> {
+                PgdAttack p = PgdAttack.of(n).eps(eps).steps(steps).randomStart(randomStart).restarts(restarts)
+                        .seed(seed).targeted(t).batchSize(batchSize);
+                yield stepSize != null ? p.stepSize(stepSize) : p;
+            }
+            default -> throw new IllegalArgumentException("unknown attack '" + attack + "': use one of "
+                    + List.of("fgsm", "pgd"));
+        };
+    }
+
+    private TargetSelection targets() {
+        if (targeted == null) return TargetSelection.untargeted();
+        return switch (targeted) {
+            case "random" -> TargetSelection.random(seed);
+            case "least-likely" -> TargetSelection.leastLikely();
+            default -> throw new IllegalArgumentException("unknown --targeted '" + targeted + "': use random or least-likely");
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "eval " + Arrays.toString(eps);
+    }
+}

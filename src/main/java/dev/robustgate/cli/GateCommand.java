@@ -1,0 +1,168 @@
+package dev.robustgate.cli;
+
+import dev.robustgate.event.EventBus;
+import dev.robustgate.event.EventListener;
+import dev.robustgate.event.GateChecked;
+import org.junit.platform.engine.FilterResult;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.PostDiscoveryFilter;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.core.LauncherFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
+import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request;
+
+/**
+ * Runs the robustness specs through the JUnit Platform launcher (Jupiter and jqwik alike), then
+ * prints one row per gate check and exits 1 when any spec failed.
+ */
+@Command(name = "gate", mixinStandardHelpOptions = true,
+        description = "Run the robustness specs (robustness-specs/) and print the verdicts.")
+final class GateCommand implements Callable<Integer> {
+
+    @Option(names = "--select", paramLabel = "PATTERN",
+            description = "Only specs whose class or method name contains this regular expression.")
+    String select;
+
+    @Option(names = "--package", defaultValue = "dev.robustgate.specs",
+            description = "Package holding the specs (default: ${DEFAULT-VALUE}).")
+    String specPackage;
+
+    @Override
+    public Integer call() {
+        var builder = request().selectors(selectPackage(specPackage));
+        if (select != null) {
+            builder.filters(nameFilter(Pattern.compile(select)));
+        }
+        LauncherDiscoveryRequest req = builder.build();
+        Launcher launcher = LauncherFactory.create();
+        var plan = launcher.discover(req);
+        long tests = plan.countTestIdentifiers(TestIdentifier::isTest);
+        if (tests == 0) {
+            System.err.println("no specs found in package " + specPackage + (select != null ? " matching '" + select + "'" : "")
+                    + "; is robustness-specs compiled (mvn test-compile)?");
+            return 2;
+        }
+        GateTable table = new GateTable();
+        try (var sub = EventBus.global().subscribe(table)) {
+            launcher.execute(req, table);
+        }
+        System.out.println();
+        System.out.println(table.render());
+        return table.failures() == 0 ? 0 : 1;
+    }
+
+    private static PostDiscoveryFilter nameFilter(Pattern p) {
+        return descriptor -> {
+            if (!descriptor.isTest()) return FilterResult.included("container");
+            var src = descriptor.getSource().orElse(null);
+            if (src instanceof MethodSource m) {
+                String cls = m.getClassName().substring(m.getClassName().lastIndexOf('.') + 1);
+                boolean hit = p.matcher(cls).find() || p.matcher(m.getMethodName()).find();
+                return hit ? FilterResult.included("matches") : FilterResult.excluded("does not match " + p);
+            }
+            return FilterResult.excluded("no method source");
+        };
+    }
+
+    /** Collects gate checks per running test and the tests' outcomes into a summary table. */
+    static final class GateTable implements TestExecutionListener, EventListener {
+        private record Row(String spec, String measured, String interval, String threshold, String verdict) {}
+
+        private final List<Row> rows = new ArrayList<>();
+        private volatile String current = "?";
+        private boolean currentHadGate;
+        private int failures;
+
+        @Override
+        public void executionStarted(TestIdentifier id) {
+            if (id.isTest()) {
+                current = specName(id);
+                currentHadGate = false;
+            }
+        }
+
+        @Override
+        public synchronized void onGateChecked(GateChecked e) {
+            currentHadGate = true;
+            rows.add(new Row(current + ": " + e.metric(), String.format(java.util.Locale.ROOT, "%.3f", e.value()),
+                    String.format(java.util.Locale.ROOT, "[%.3f, %.3f] n=%d", e.lower(), e.upper(), e.samples()),
+                    e.requirement(), e.passed() ? "PASS" : "FAIL"));
+        }
+
+        @Override
+        public synchronized void executionFinished(TestIdentifier id, TestExecutionResult result) {
+            if (!id.isTest()) return;
+            boolean ok = result.getStatus() == TestExecutionResult.Status.SUCCESSFUL;
+            if (!ok) failures++;
+            if (!currentHadGate || !ok) {
+                String why = result.getThrowable().map(t -> firstLine(t.getMessage())).orElse("");
+                rows.add(new Row(specName(id), "", "", currentHadGate ? "" : "(property/test)",
+                        ok ? "PASS" : (why.isEmpty() ? "FAIL" : "FAIL: " + why)));
+            }
+        }
+
+        @Override
+        public synchronized void executionSkipped(TestIdentifier id, String reason) {
+            if (id.isTest()) rows.add(new Row(specName(id), "", "", "", "SKIPPED: " + reason));
+        }
+
+        int failures() {
+            return failures;
+        }
+
+        String render() {
+            String[] head = {"spec", "measured", "95% interval", "threshold", "verdict"};
+            int[] w = new int[head.length];
+            for (int i = 0; i < head.length; i++) w[i] = head[i].length();
+            for (Row r : rows) {
+                String[] c = cells(r);
+                for (int i = 0; i < c.length; i++) w[i] = Math.min(Math.max(w[i], c[i].length()), i == 4 ? 120 : 70);
+            }
+            StringBuilder sb = new StringBuilder();
+            line(sb, head, w);
+            StringBuilder sep = new StringBuilder();
+            for (int x : w) sep.append("-".repeat(x)).append("  ");
+            sb.append(sep.toString().stripTrailing()).append('\n');
+            for (Row r : rows) line(sb, cells(r), w);
+            sb.append(String.format("%d rows, %d failed spec(s): %s", rows.size(), failures, failures == 0 ? "GATE PASSED" : "GATE FAILED"));
+            return sb.toString();
+        }
+
+        private static String[] cells(Row r) {
+            return new String[]{r.spec, r.measured, r.interval, r.threshold, r.verdict};
+        }
+
+        private static void line(StringBuilder sb, String[] c, int[] w) {
+            StringBuilder l = new StringBuilder();
+            for (int i = 0; i < c.length; i++) {
+                String s = c[i].length() > w[i] ? c[i].substring(0, w[i] - 1) + "…" : c[i];
+                l.append(String.format("%-" + w[i] + "s  ", s));
+            }
+            sb.append(l.toString().stripTrailing()).append('\n');
+        }
+
+        private static String specName(TestIdentifier id) {
+            return id.getSource().filter(MethodSource.class::isInstance).map(MethodSource.class::cast)
+                    .map(m -> m.getClassName().substring(m.getClassName().lastIndexOf('.') + 1) + "." + m.getMethodName())
+                    .orElse(id.getDisplayName());
+        }
+
+        private static String firstLine(String s) {
+            if (s == null) return "";
+            int nl = s.indexOf('\n');
+            return nl < 0 ? s : s.substring(0, nl);
+        }
+    }
+}

@@ -1,0 +1,5 @@
+package dev.robustgate.data;
+
+public enum Split {
+    TRAIN, TEST
+}

@@ -1,0 +1,86 @@
+package dev.robustgate.junit;
+
+import dev.robustgate.event.EventBus;
+import dev.robustgate.event.GateChecked;
+import dev.robustgate.metric.ConfidenceInterval;
+import dev.robustgate.metric.Proportion;
+import dev.robustgate.report.AllureAttachments;
+import org.assertj.core.api.AbstractAssert;
+
+import java.util.Locale;
+
+/**
+ * Gates on a measured proportion: its point estimate ({@link #isAtLeast}) or a bound of its
+ * confidence interval ({@link #lowerBound()}, {@link #upperBound()}). Every check, passed or
+ * failed, is published as a {@link GateChecked} event and recorded in the Allure result.
+ *
+ * <p>Gating on the lower bound says "we are 95% sure the model is at least this robust"; gating
+ * on the point estimate says "this sample measured at least this much". Release gates should use
+ * the lower bound.
+ */
+public class ProportionAssert extends AbstractAssert<ProportionAssert, Proportion> {
+
+    ProportionAssert(Proportion actual) {
+        super(actual, ProportionAssert.class);
+        isNotNull();
+    }
+
+    /** The same measurement with its interval at another confidence level, e.g. 0.99. */
+    public ProportionAssert withConfidence(double level) {
+        return new ProportionAssert(actual.atLevel(level));
+    }
+
+    public ProportionAssert isAtLeast(double threshold) {
+        check(actual.value(), ">=", threshold, "");
+        return this;
+    }
+
+    public ProportionAssert isAtMost(double threshold) {
+        check(actual.value(), "<=", threshold, "");
+        return this;
+    }
+
+    /** The lower end of the confidence interval. */
+    public BoundAssert lowerBound() {
+        return new BoundAssert(this, actual.interval().lower(), "lower bound");
+    }
+
+    /** The upper end of the confidence interval. */
+    public BoundAssert upperBound() {
+        return new BoundAssert(this, actual.interval().upper(), "upper bound");
+    }
+
+    public Proportion proportion() {
+        return actual;
+    }
+
+    void check(double measured, String op, double threshold, String what) {
+        requireThreshold(threshold);
+        boolean ok = op.equals(">=") ? measured >= threshold : measured <= threshold;
+        ConfidenceInterval ci = actual.interval();
+        String level = ci.level() == ConfidenceInterval.DEFAULT_LEVEL ? ""
+                : String.format(Locale.ROOT, " of the %.0f%% interval", ci.level() * 100);
+        String requirement = String.format(Locale.ROOT, "required %s%s %s %s",
+                what.isEmpty() ? "value" : what, what.isEmpty() ? "" : level, op, fmt(threshold));
+        String message = actual.summary() + "; " + requirement;
+        EventBus.emit(new GateChecked(actual.metric(), actual.subject() + (actual.method().isEmpty() ? "" : " under " + actual.method()),
+                actual.value(), ci.lower(), ci.upper(), actual.trials(), requirement.substring("required ".length()), ok, message));
+        AllureAttachments.parameter(actual.metric() + (actual.method().isEmpty() ? "" : " under " + actual.method()),
+                String.format(Locale.ROOT, "%.4f %s (n=%d)", actual.value(), ci, actual.trials()));
+        AllureAttachments.parameter("gate", requirement + (ok ? ": passed" : ": FAILED"));
+        if (!ok) {
+            failWithMessage("%s", message);
+        }
+    }
+
+    private static void requireThreshold(double t) {
+        if (!(t >= 0 && t <= 1)) {
+            throw new IllegalArgumentException("a threshold for a proportion must be in [0, 1], got " + t);
+        }
+    }
+
+    private static String fmt(double v) {
+        String s = String.format(Locale.ROOT, "%.4f", v);
+        return s.replaceAll("0+$", "").replaceAll("\\.$", ".0");
+    }
+}

@@ -1,0 +1,106 @@
+package dev.robustgate.model;
+
+import dev.robustgate.data.Dataset;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+
+/**
+ * Adapts a DL4J {@link MultiLayerNetwork} whose last layer is a softmax output layer with
+ * cross-entropy loss. The adapter owns the layout conversion and the dropout pitfall:
+ * {@code calculateGradients} runs the forward pass in training mode, so dropout is removed
+ * from every layer once, here, for the network's whole life as a victim.
+ */
+public final class Dl4jClassifier implements DifferentiableClassifier {
+    private final String name;
+    private final MultiLayerNetwork net;
+    private final long[] sampleShape;
+    private final int numClasses;
+    private final InputLayout layout;
+    private final EvaluationCounter counter = new EvaluationCounter();
+
+    public Dl4jClassifier(String name, MultiLayerNetwork net, long[] sampleShape, InputLayout layout) {
+        this.name = name;
+        this.net = net;
+        this.sampleShape = sampleShape.clone();
+        this.layout = layout;
+        if (net.getOutputLayer() == null) {
+            throw new IllegalArgumentException(name + ": the network has no output layer with a loss function");
+        }
+        this.numClasses = (int) net.getOutputLayer().getParam("W").size(1);
+        clearDropout(net);
+    }
+
+    /** Removes dropout from every layer, so training-mode forward passes equal inference. */
+    public static void clearDropout(MultiLayerNetwork net) {
+        for (NeuralNetConfiguration conf : net.getLayerWiseConfigurations().getConfs()) {
+            conf.getLayer().setIDropout(null);
+        }
+    }
+
+    public MultiLayerNetwork network() { return net; }
+    public InputLayout layout() { return layout; }
+
+    @Override public String name() { return name; }
+    @Override public long[] sampleShape() { return sampleShape.clone(); }
+    @Override public int numClasses() { return numClasses; }
+    @Override public EvaluationCounter counter() { return counter; }
+
+    @Override
+    public synchronized INDArray probabilities(INDArray inputs) {
+        InputChecks.requireBatchOf(this, inputs);
+        counter.addForward(inputs.size(0));
+        return net.output(toNetwork(inputs), false);
+    }
+
+    @Override
+    public synchronized INDArray logits(INDArray inputs) {
+        InputChecks.requireBatchOf(this, inputs);
+        counter.addForward(inputs.size(0));
+        int last = net.getnLayers() - 1;
+        INDArray x = toNetwork(inputs);
+        INDArray h = last == 0 ? x : net.feedForwardToLayer(last - 1, x, false).get(last);
+        InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(last);
+        if (pre != null) {
+            h = pre.preProcess(h, (int) h.size(0), LayerWorkspaceMgr.noWorkspaces());
+        }
+        INDArray w = net.getOutputLayer().getParam("W");
+        INDArray b = net.getOutputLayer().getParam("b");
+        return h.mmul(w).addiRowVector(b);
+    }
+
+    @Override
+    public synchronized INDArray lossGradient(INDArray inputs, int[] labels) {
+        InputChecks.requireBatchOf(this, inputs);
+        InputChecks.requireLabels(this, labels, inputs.size(0));
+        counter.addGradient(inputs.size(0));
+        INDArray y = Dataset.oneHot(labels, numClasses);
+        INDArray g = net.calculateGradients(toNetwork(inputs), y, null, null).getSecond();
+        return fromNetwork(g, inputs.shape());
+    }
+
+    private INDArray toNetwork(INDArray x) {
+        return switch (layout) {
+            case NCHW -> x;
+            case FLAT -> x.reshape(x.size(0), x.length() / x.size(0));
+            case NHWC -> x.permute(0, 2, 3, 1).dup();
+        };
+    }
+
+    private INDArray fromNetwork(INDArray g, long[] shape) {
+        return switch (layout) {
+            case NCHW -> g.reshape(shape).dup();
+            case FLAT -> g.reshape(shape).dup();
+            case NHWC -> g.permute(0, 3, 1, 2).dup();
+        };
+    }
+
+    /** Layers whose weights carry the model's capacity; used by fixture metadata. */
+    public long parameterCount() {
+        return net.numParams();
+    }
+
+}

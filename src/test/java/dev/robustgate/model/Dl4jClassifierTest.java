@@ -1,0 +1,218 @@
+package dev.robustgate.model;
+
+import dev.robustgate.fixture.Architectures;
+import dev.robustgate.model.EvaluationCounter.Counts;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class Dl4jClassifierTest {
+    private static final long[] SHAPE = {1, 28, 28};
+    private static final int D = 28 * 28;
+
+    /**
+     * A double-precision network: DL4J's configuration builder defaults to FLOAT whatever
+     * Nd4j's default data type is, so the built network is converted explicitly as well.
+     */
+    private static Dl4jClassifier doubleClassifier(String architecture, long seed) {
+        DataType fp = Nd4j.defaultFloatingPointType();
+        DataType def = Nd4j.dataType();
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        try {
+            MultiLayerNetwork net = Architectures.build(architecture, SHAPE, 10, 1e-3, seed).convertDataType(DataType.DOUBLE);
+            assertThat(net.params().dataType()).isEqualTo(DataType.DOUBLE);
+            return new Dl4jClassifier(architecture, net, SHAPE, Architectures.layoutOf(architecture));
+        } finally {
+            Nd4j.setDefaultDataTypes(def == DataType.DOUBLE ? DataType.FLOAT : def, fp == DataType.DOUBLE ? DataType.FLOAT : fp);
+        }
+    }
+
+    private static INDArray randomInputs(int n, DataType type, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        double[] px = new double[n * D];
+        for (int i = 0; i < px.length; i++) px[i] = rnd.nextDouble();
+        return Nd4j.create(px, new long[]{n, 1, 28, 28}, 'c').castTo(type);
+    }
+
+    /** Per-sample cross-entropy -log p[label] for each row of {@code x}. */
+    private static double[] losses(Dl4jClassifier model, INDArray x, int label) {
+        INDArray p = model.probabilities(x);
+        double[] out = new double[(int) x.size(0)];
+        for (int i = 0; i < out.length; i++) out[i] = -Math.log(p.getDouble(i, label));
+        return out;
+    }
+
+    /** Checks {@code coords} random coordinates of each sample's analytic gradient against central differences. */
+    private static void checkGradient(Dl4jClassifier model, int samples, int coords, long seed) {
+        INDArray x = randomInputs(samples, DataType.DOUBLE, seed);
+        int[] labels = new int[samples];
+        for (int i = 0; i < samples; i++) labels[i] = (3 * i + 1) % 10;
+        INDArray grad = model.lossGradient(x, labels);
+        assertThat(grad.shape()).containsExactly(samples, 1, 28, 28);
+        assertThat(grad.dataType()).isEqualTo(DataType.DOUBLE);
+        INDArray gFlat = grad.reshape(samples, D);
+
+        double h = 1e-6;
+        SplittableRandom rnd = new SplittableRandom(seed + 1);
+        int checked = 0;
+        double maxRel = 0;
+        for (int i = 0; i < samples; i++) {
+            INDArray xi = x.get(NDArrayIndex.point(i)).reshape(1, D);
+            int[] js = rnd.ints(coords, 0, D).toArray();
+            INDArray probe = Nd4j.zeros(DataType.DOUBLE, 2L * coords, D);
+            for (int c = 0; c < coords; c++) {
+                probe.putRow(2L * c, xi);
+                probe.putRow(2L * c + 1, xi);
+                probe.putScalar(2L * c, js[c], xi.getDouble(0, js[c]) + h);
+                probe.putScalar(2L * c + 1, js[c], xi.getDouble(0, js[c]) - h);
+            }
+            double[] l = losses(model, probe.reshape(2L * coords, 1, 28, 28), labels[i]);
+            for (int c = 0; c < coords; c++) {
+                double numeric = (l[2 * c] - l[2 * c + 1]) / (2 * h);
+                double analytic = gFlat.getDouble(i, js[c]);
+                double scale = Math.max(Math.abs(numeric), Math.abs(analytic));
+                double err = Math.abs(numeric - analytic);
+                if (scale > 1e-8) {
+                    maxRel = Math.max(maxRel, err / scale);
+                    checked++;
+                }
+                assertThat(err)
+                        .as("sample %d coordinate %d: analytic %s, numeric %s", i, js[c], analytic, numeric)
+                        .isLessThanOrEqualTo(1e-4 * scale + 1e-9);
+            }
+        }
+        // Most coordinates must have a gradient large enough for the relative check to mean something.
+        assertThat(checked).isGreaterThanOrEqualTo(samples * coords / 2);
+        assertThat(maxRel).isLessThan(1e-4);
+    }
+
+    @Test
+    void mlpInputGradientMatchesCentralDifferences() {
+        checkGradient(doubleClassifier("mlp-32", 11), 3, 20, 101);
+    }
+
+    @Test
+    void cnnInputGradientMatchesCentralDifferences() {
+        checkGradient(doubleClassifier("lenet", 12), 2, 20, 202);
+    }
+
+    @Test
+    void gradientRowsAreEachSamplesOwnLossGradient() {
+        // Row i of a batch gradient equals the gradient of sample i alone: no averaging over the batch.
+        Dl4jClassifier model = doubleClassifier("mlp-32", 13);
+        INDArray x = randomInputs(4, DataType.DOUBLE, 303);
+        int[] labels = {0, 5, 9, 2};
+        INDArray batch = model.lossGradient(x, labels);
+        for (int i = 0; i < 4; i++) {
+            INDArray single = model.lossGradient(x.get(NDArrayIndex.interval(i, i + 1)).dup(), new int[]{labels[i]});
+            double diff = batch.get(NDArrayIndex.point(i)).reshape(1, D).sub(single.reshape(1, D)).amaxNumber().doubleValue();
+            assertThat(diff).as("row %d", i).isLessThan(1e-10);
+        }
+    }
+
+    @Test
+    void logitsAreLogProbabilitiesUpToARowConstant() {
+        for (String arch : new String[]{"mlp-32", "lenet"}) {
+            Dl4jClassifier model = doubleClassifier(arch, 14);
+            INDArray x = randomInputs(3, DataType.DOUBLE, 404);
+            INDArray logits = model.logits(x);
+            INDArray probs = model.probabilities(x);
+            assertThat(logits.shape()).containsExactly(3, 10);
+            INDArray shift = Transforms.log(probs, true).sub(logits);
+            for (int i = 0; i < 3; i++) {
+                INDArray row = shift.getRow(i);
+                double spread = row.maxNumber().doubleValue() - row.minNumber().doubleValue();
+                assertThat(spread).as("%s row %d", arch, i).isLessThan(1e-8);
+            }
+            INDArray softmax = Transforms.softmax(logits, true);
+            assertThat(softmax.sub(probs).amaxNumber().doubleValue()).as(arch).isLessThan(1e-5);
+        }
+    }
+
+    @Test
+    void logitsMatchProbabilitiesInFloatToo() {
+        Dl4jClassifier model = new Dl4jClassifier("lenet-f", Architectures.build("lenet", SHAPE, 10, 1e-3, 15), SHAPE, InputLayout.NCHW);
+        INDArray x = randomInputs(4, DataType.FLOAT, 505);
+        INDArray probs = model.probabilities(x);
+        INDArray softmax = Transforms.softmax(model.logits(x), true);
+        assertThat(softmax.sub(probs).amaxNumber().doubleValue()).isLessThan(1e-5);
+        for (int i = 0; i < 4; i++) assertThat(probs.getRow(i).sumNumber().doubleValue()).isCloseTo(1.0, within(1e-5));
+        assertThat(model.predict(x)).containsExactly(Predictions.argMax(probs));
+    }
+
+    @Test
+    void counterCountsSamplesNotCalls() {
+        Dl4jClassifier model = new Dl4jClassifier("m", Architectures.build("mlp-32", SHAPE, 10, 1e-3, 16), SHAPE, InputLayout.FLAT);
+        INDArray x = randomInputs(5, DataType.FLOAT, 606);
+        Counts c0 = model.counter().snapshot();
+        assertThat(c0).isEqualTo(new Counts(0, 0));
+        model.probabilities(x);
+        assertThat(model.counter().snapshot()).isEqualTo(new Counts(5, 0));
+        model.logits(x.get(NDArrayIndex.interval(0, 2)));
+        assertThat(model.counter().snapshot()).isEqualTo(new Counts(7, 0));
+        model.predict(x);
+        assertThat(model.counter().snapshot()).isEqualTo(new Counts(12, 0));
+        model.lossGradient(x, new int[]{0, 1, 2, 3, 4});
+        Counts c1 = model.counter().snapshot();
+        assertThat(c1).isEqualTo(new Counts(12, 5));
+        assertThat(c1.minus(c0)).isEqualTo(new Counts(12, 5));
+    }
+
+    @Test
+    void rejectsInputsOfTheWrongShape() {
+        Dl4jClassifier model = new Dl4jClassifier("shape-victim", Architectures.build("mlp-32", SHAPE, 10, 1e-3, 17), SHAPE, InputLayout.FLAT);
+        INDArray small = randomInputs(2, DataType.FLOAT, 707).get(NDArrayIndex.all(), NDArrayIndex.all(),
+                NDArrayIndex.interval(0, 14), NDArrayIndex.interval(0, 14)).dup();
+        assertThatThrownBy(() -> model.probabilities(small))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("[2, 1, 14, 14]").hasMessageContaining("shape-victim").hasMessageContaining("[N, 1, 28, 28]");
+        assertThatThrownBy(() -> model.logits(small)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("[2, 1, 14, 14]");
+        assertThatThrownBy(() -> model.lossGradient(small, new int[]{0, 1})).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("[2, 1, 14, 14]");
+        // A FLAT network still speaks NCHW at its edge: pre-flattened inputs are refused too.
+        INDArray flat = randomInputs(2, DataType.FLOAT, 708).reshape(2, D);
+        assertThatThrownBy(() -> model.probabilities(flat)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("[2, 784]");
+        assertThatThrownBy(() -> model.probabilities(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("null");
+        assertThat(model.counter().snapshot()).isEqualTo(new Counts(0, 0));
+    }
+
+    @Test
+    void rejectsLabelsOutOfRangeOrOfTheWrongCount() {
+        Dl4jClassifier model = new Dl4jClassifier("label-victim", Architectures.build("mlp-32", SHAPE, 10, 1e-3, 18), SHAPE, InputLayout.FLAT);
+        INDArray x = randomInputs(3, DataType.FLOAT, 808);
+        assertThatThrownBy(() -> model.lossGradient(x, new int[]{0, 10, 1}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("label 10").hasMessageContaining("index 1").hasMessageContaining("[0, 9]");
+        assertThatThrownBy(() -> model.lossGradient(x, new int[]{-1, 0, 1}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("label -1").hasMessageContaining("index 0");
+        assertThatThrownBy(() -> model.lossGradient(x, new int[]{0, 1}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected 3 labels, got 2");
+        assertThatThrownBy(() -> model.lossGradient(x, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got null");
+        assertThat(model.counter().snapshot().gradient()).isZero();
+    }
+
+    @Test
+    void reportsShapeClassesAndParameters() {
+        MultiLayerNetwork net = Architectures.build("mlp-32", SHAPE, 10, 1e-3, 19);
+        Dl4jClassifier model = new Dl4jClassifier("meta", net, SHAPE, InputLayout.FLAT);
+        assertThat(model.numClasses()).isEqualTo(10);
+        assertThat(model.sampleShape()).containsExactly(1, 28, 28);
+        model.sampleShape()[0] = 99;
+        assertThat(model.sampleShape()).containsExactly(1, 28, 28);
+        assertThat(model.parameterCount()).isEqualTo(784L * 32 + 32 + 32L * 10 + 10);
+    }
+}
