@@ -14,6 +14,7 @@ public final class RobustGateCli implements Runnable {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
+        dev.robustgate.report.ReportWiring.installOnce();
         int code = new CommandLine(new RobustGateCli()).execute(args.length == 0 ? new String[]{"gate"} : args);
         System.exit(code);
     }

@@ -88,15 +88,15 @@ public final class JsonLinesListener implements EventListener, AutoCloseable {
     /** Writes {@code event} as one line; usable for any {@link Event}, record or not. */
     public void write(Event event) {
         if (event == null) return;
-        byte[] line;
-        try {
-            line = (MAPPER.writeValueAsString(toJson(event, clock)) + "\n").getBytes(StandardCharsets.UTF_8);
-        } catch (JsonProcessingException | RuntimeException e) {
-            warn("cannot serialize " + event.getClass().getSimpleName() + ": " + e);
-            return;
-        }
-        synchronized (this) {
+        synchronized (this) { // serializing under the lock keeps "ts" in file order
             if (stream == null) return;
+            byte[] line;
+            try {
+                line = (MAPPER.writeValueAsString(toJson(event, clock)) + "\n").getBytes(StandardCharsets.UTF_8);
+            } catch (JsonProcessingException | RuntimeException e) {
+                warn("cannot serialize " + event.getClass().getSimpleName() + ": " + e);
+                return;
+            }
             try {
                 stream.write(line);
                 stream.flush();

@@ -140,6 +140,7 @@ public final class ProgressBarListener implements EventListener, AutoCloseable {
         safely(() -> {
             closeTraining();
             long max = Math.max(0L, (long) e.epochs() * Math.max(0, e.batchesPerEpoch()));
+            if (max <= 0) return;
             trainingVictim = e.victim();
             trainingBatchesPerEpoch = Math.max(0, e.batchesPerEpoch());
             trainingBar = open("train " + e.victim(), max, "batches");

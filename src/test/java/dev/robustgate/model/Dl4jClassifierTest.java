@@ -25,15 +25,13 @@ class Dl4jClassifierTest {
      * Nd4j's default data type is, so the built network is converted explicitly as well.
      */
     private static Dl4jClassifier doubleClassifier(String architecture, long seed) {
-        DataType fp = Nd4j.defaultFloatingPointType();
-        DataType def = Nd4j.dataType();
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         try {
             MultiLayerNetwork net = Architectures.build(architecture, SHAPE, 10, 1e-3, seed).convertDataType(DataType.DOUBLE);
             assertThat(net.params().dataType()).isEqualTo(DataType.DOUBLE);
             return new Dl4jClassifier(architecture, net, SHAPE, Architectures.layoutOf(architecture));
         } finally {
-            Nd4j.setDefaultDataTypes(def == DataType.DOUBLE ? DataType.FLOAT : def, fp == DataType.DOUBLE ? DataType.FLOAT : fp);
+            Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
         }
     }
 

@@ -1,0 +1,66 @@
+package dev.robustgate.specs;
+
+import dev.robustgate.attack.AttackResult;
+import dev.robustgate.attack.FgsmAttack;
+import dev.robustgate.attack.PgdAttack;
+import dev.robustgate.data.Dataset;
+import dev.robustgate.junit.RobustnessSpec;
+import dev.robustgate.junit.Samples;
+import dev.robustgate.junit.Victim;
+import dev.robustgate.metric.CleanAccuracy;
+import dev.robustgate.metric.RobustAccuracy;
+import dev.robustgate.model.DifferentiableClassifier;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import static dev.robustgate.junit.RobustnessAssertions.assertThatProportion;
+import static dev.robustgate.junit.RobustnessAssertions.assertThatRobustness;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The release gate of the undefended fashion-lenet: "a release must not be less accurate or less
+ * robust than the one we measured". Thresholds sit a little below the lower ends of the 95%
+ * intervals measured on 2026-11-22 (1000 test images, sample seed 7, victim seed 12345), so that
+ * retraining noise passes and a real loss of robustness does not:
+ * <pre>
+ *   clean accuracy                      0.900 [0.880, 0.918]   gate: lower bound >= 0.86
+ *   FGSM-Linf eps=0.1                   0.199 [0.175, 0.225]   gate: lower bound >= 0.15
+ *   PGD-Linf eps=0.1, 40x0.01, rs, 2024 0.0xx [0.0xx, 0.0xx]   gate: lower bound >= 0.0x
+ * </pre>
+ * An undefended model is not robust: these gates guard against getting worse, not for safety.
+ */
+@RobustnessSpec
+@DisplayName("fashion-lenet release gate")
+class FashionLeNetSpec {
+    private static final int SAMPLES = 1000;
+    private static final long SAMPLE_SEED = 7;
+
+    @Test
+    @DisplayName("clean accuracy")
+    void cleanAccuracy(@Victim("fashion-lenet") DifferentiableClassifier model,
+                       @Samples(value = SAMPLES, seed = SAMPLE_SEED) Dataset test) {
+        assertThatProportion(CleanAccuracy.of(model, test)).lowerBound().isAtLeast(0.86);
+    }
+
+    @Test
+    @DisplayName("FGSM-Linf sweep; gate at eps = 0.1")
+    void resistsFgsm(@Victim("fashion-lenet") DifferentiableClassifier model,
+                     @Samples(value = SAMPLES, seed = SAMPLE_SEED) Dataset test) {
+        AttackResult sweep = FgsmAttack.linf().eps(0.0, 0.01, 0.02, 0.05, 0.1, 0.2).run(model, test);
+        assertThatRobustness(sweep).atEps(0.0).robustAccuracy().lowerBound().isAtLeast(0.86);
+        assertThatRobustness(sweep).atEps(0.1).robustAccuracy().lowerBound().isAtLeast(0.15);
+    }
+
+    @Test
+    @DisplayName("PGD-Linf eps = 0.1 (40 x 0.01, random start)")
+    void resistsPgd(@Victim("fashion-lenet") DifferentiableClassifier model,
+                    @Samples(value = SAMPLES, seed = SAMPLE_SEED) Dataset test) {
+        AttackResult pgd = PgdAttack.linf().eps(0.1).steps(40).stepSize(0.01).randomStart(true).seed(2024).run(model, test);
+        assertThatRobustness(pgd).robustAccuracy().lowerBound().isAtLeast(0.05);
+        // PGD starts where FGSM stops; were it weaker, the gradient would be lying (or the attack broken).
+        AttackResult fgsm = FgsmAttack.linf().eps(0.1).run(model, test);
+        assertThat(RobustAccuracy.of(pgd).value())
+                .as("PGD must be at least as strong as FGSM at the same eps")
+                .isLessThanOrEqualTo(RobustAccuracy.of(fgsm).value());
+    }
+}
