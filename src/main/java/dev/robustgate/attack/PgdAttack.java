@@ -32,8 +32,10 @@ public final class PgdAttack implements Attack {
     private final boolean randomStart;
     private final int restarts;
     private final long seed;
+    private final boolean earlyStop;
 
-    private PgdAttack(AttackSettings settings, int steps, Double stepSize, boolean randomStart, int restarts, long seed) {
+    private PgdAttack(AttackSettings settings, int steps, Double stepSize, boolean randomStart, int restarts, long seed,
+                      boolean earlyStop) {
         if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
         if (stepSize != null && (!Double.isFinite(stepSize) || stepSize <= 0)) {
             throw new IllegalArgumentException("step size must be a finite number > 0, got " + stepSize);
@@ -49,24 +51,32 @@ public final class PgdAttack implements Attack {
         this.randomStart = randomStart;
         this.restarts = restarts;
         this.seed = seed;
+        this.earlyStop = earlyStop;
     }
 
     /** Linf PGD with Madry's defaults: 40 steps of 2.5 eps / steps, random start, seed {@value DEFAULT_SEED}. */
     public static PgdAttack linf() { return of(Norm.LINF); }
     public static PgdAttack l2() { return of(Norm.L2); }
     public static PgdAttack of(Norm norm) {
-        return new PgdAttack(AttackSettings.of(norm), 40, null, true, 1, DEFAULT_SEED);
+        return new PgdAttack(AttackSettings.of(norm), 40, null, true, 1, DEFAULT_SEED, true);
     }
 
-    public PgdAttack eps(double... eps) { return new PgdAttack(settings.withEps(eps), steps, stepSize, randomStart, restarts, seed); }
-    public PgdAttack steps(int s) { return new PgdAttack(settings, s, stepSize, randomStart, restarts, seed); }
+    public PgdAttack eps(double... eps) { return new PgdAttack(settings.withEps(eps), steps, stepSize, randomStart, restarts, seed, earlyStop); }
+    public PgdAttack steps(int s) { return new PgdAttack(settings, s, stepSize, randomStart, restarts, seed, earlyStop); }
     /** Absolute step size; by default each eps uses 2.5 * eps / steps, so the walk can cross the ball and back. */
-    public PgdAttack stepSize(double a) { return new PgdAttack(settings, steps, a, randomStart, restarts, seed); }
-    public PgdAttack randomStart(boolean r) { return new PgdAttack(settings, steps, stepSize, r, restarts, seed); }
-    public PgdAttack restarts(int r) { return new PgdAttack(settings, steps, stepSize, randomStart, r, seed); }
-    public PgdAttack seed(long s) { return new PgdAttack(settings, steps, stepSize, randomStart, restarts, s); }
-    public PgdAttack targeted(TargetSelection t) { return new PgdAttack(settings.withTargets(t), steps, stepSize, randomStart, restarts, seed); }
-    public PgdAttack batchSize(int b) { return new PgdAttack(settings.withBatchSize(b), steps, stepSize, randomStart, restarts, seed); }
+    public PgdAttack stepSize(double a) { return new PgdAttack(settings, steps, a, randomStart, restarts, seed, earlyStop); }
+    public PgdAttack randomStart(boolean r) { return new PgdAttack(settings, steps, stepSize, r, restarts, seed, earlyStop); }
+    public PgdAttack restarts(int r) { return new PgdAttack(settings, steps, stepSize, randomStart, r, seed, earlyStop); }
+    public PgdAttack seed(long s) { return new PgdAttack(settings, steps, stepSize, randomStart, restarts, s, earlyStop); }
+    public PgdAttack targeted(TargetSelection t) { return new PgdAttack(settings.withTargets(t), steps, stepSize, randomStart, restarts, seed, earlyStop); }
+    public PgdAttack batchSize(int b) { return new PgdAttack(settings.withBatchSize(b), steps, stepSize, randomStart, restarts, seed, earlyStop); }
+
+    /**
+     * With early stop (the default) a sample is done at its first successful iterate. Without it,
+     * every sample runs all steps and the last iterate counts, as in torchattacks and ART; use it
+     * to reproduce their numbers, knowing that it can only report higher robust accuracy.
+     */
+    public PgdAttack earlyStop(boolean e) { return new PgdAttack(settings, steps, stepSize, randomStart, restarts, seed, e); }
 
     public int steps() { return steps; }
     public int restarts() { return restarts; }
@@ -95,6 +105,7 @@ public final class PgdAttack implements Attack {
         return name() + "(" + (settings.targets().isTargeted() ? settings.targets().describe() + ", " : "") + eps + ", "
                 + steps + "x" + (stepSize != null ? AttackSettings.formatEps(stepSize) : "2.5eps/" + steps)
                 + (randomStart ? ", random start" : "") + (restarts > 1 ? ", " + restarts + " restarts" : "")
+                + (earlyStop ? "" : ", last iterate")
                 + ", seed " + seed + ")";
     }
 
@@ -109,6 +120,7 @@ public final class PgdAttack implements Attack {
         p.put("random start", String.valueOf(randomStart));
         p.put("restarts", String.valueOf(restarts));
         p.put("seed", String.valueOf(seed));
+        p.put("early stop", String.valueOf(earlyStop));
         p.put("targets", settings.targets().describe());
         return p;
     }
@@ -160,13 +172,13 @@ public final class PgdAttack implements Attack {
                 for (int j = 0; j < k; j++) {
                     int r = rows[j];
                     boolean reached = batch.reached(r, p[j]);
-                    if (reached || last) {
+                    if ((reached && earlyStop) || last) {
                         // A success is final; otherwise the last iterate stands until a later restart succeeds.
                         result.putRow(r, adv.getRow(j));
                         pred[r] = p[j];
                         success[r] = reached;
                     }
-                    if (!reached) keep.add(j);
+                    if (!reached || !earlyStop) keep.add(j);
                 }
                 if (keep.size() < k && !keep.isEmpty() && !last) {
                     int[] kept = keep.stream().mapToInt(Integer::intValue).toArray();

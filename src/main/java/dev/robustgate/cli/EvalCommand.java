@@ -65,6 +65,8 @@ final class EvalCommand implements Callable<Integer> {
     boolean randomStart;
     @Option(names = "--restarts", defaultValue = "1", description = "PGD restarts (need --random-start).")
     int restarts;
+    @Option(names = "--last-iterate", description = "PGD: run every step and score the last iterate (torchattacks/ART convention) instead of stopping at the first success.")
+    boolean lastIterate;
     @Option(names = "--seed", defaultValue = "" + PgdAttack.DEFAULT_SEED, description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
     long seed;
     @Option(names = "--targeted", paramLabel = "random|least-likely", description = "Targeted attack with this target choice.")
@@ -131,7 +133,7 @@ final class EvalCommand implements Callable<Integer> {
             case "fgsm", "fgm" -> FgsmAttack.of(n).eps(eps).targeted(t).batchSize(batchSize);
             case "pgd" -> {
                 PgdAttack p = PgdAttack.of(n).eps(eps).steps(steps).randomStart(randomStart).restarts(restarts)
-                        .seed(seed).targeted(t).batchSize(batchSize);
+                        .seed(seed).targeted(t).batchSize(batchSize).earlyStop(!lastIterate);
                 yield stepSize != null ? p.stepSize(stepSize) : p;
             }
             default -> throw new IllegalArgumentException("unknown attack '" + attack + "': use one of "

@@ -20,6 +20,8 @@ public final class Dl4jClassifier implements DifferentiableClassifier {
     private final long[] sampleShape;
     private final int numClasses;
     private final InputLayout layout;
+    /** The dense layer whose pre-activation is the logits: the output layer, or the one before a LossLayer. */
+    private final int logitLayer;
     private final EvaluationCounter counter = new EvaluationCounter();
 
     public Dl4jClassifier(String name, MultiLayerNetwork net, long[] sampleShape, InputLayout layout) {
@@ -30,8 +32,18 @@ public final class Dl4jClassifier implements DifferentiableClassifier {
         if (net.getOutputLayer() == null) {
             throw new IllegalArgumentException(name + ": the network has no output layer with a loss function");
         }
-        this.numClasses = (int) net.getOutputLayer().getParam("W").size(1);
+        this.logitLayer = lastDenseLayer(net);
+        this.numClasses = (int) net.getLayer(logitLayer).getParam("W").size(1);
         clearDropout(net);
+    }
+
+    private static int lastDenseLayer(MultiLayerNetwork net) {
+        for (int i = net.getnLayers() - 1; i >= 0; i--) {
+            if (net.getLayer(i).getParam("W") != null && net.getLayer(i).getParam("W").rank() == 2) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("the network has no dense layer to read logits from");
     }
 
     /** Removes dropout from every layer, so training-mode forward passes equal inference. */
@@ -60,15 +72,15 @@ public final class Dl4jClassifier implements DifferentiableClassifier {
     public synchronized INDArray logits(INDArray inputs) {
         InputChecks.requireBatchOf(this, inputs);
         counter.addForward(inputs.size(0));
-        int last = net.getnLayers() - 1;
+        int k = logitLayer;
         INDArray x = toNetwork(inputs);
-        INDArray h = last == 0 ? x : net.feedForwardToLayer(last - 1, x, false).get(last);
-        InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(last);
+        INDArray h = k == 0 ? x : net.feedForwardToLayer(k - 1, x, false).get(k);
+        InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(k);
         if (pre != null) {
             h = pre.preProcess(h, (int) h.size(0), LayerWorkspaceMgr.noWorkspaces());
         }
-        INDArray w = net.getOutputLayer().getParam("W");
-        INDArray b = net.getOutputLayer().getParam("b");
+        INDArray w = net.getLayer(k).getParam("W");
+        INDArray b = net.getLayer(k).getParam("b");
         return h.mmul(w).addiRowVector(b);
     }
 

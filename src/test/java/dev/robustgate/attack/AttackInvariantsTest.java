@@ -5,6 +5,7 @@ import dev.robustgate.fixture.TestModels;
 import dev.robustgate.model.Dl4jClassifier;
 import dev.robustgate.model.EvaluationCounter.Counts;
 import dev.robustgate.model.Predictions;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -86,6 +87,10 @@ class AttackInvariantsTest {
             }
         }
         return out;
+    }
+
+    static Config config(String name) {
+        return configs().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
     }
 
     static List<Config> sweepConfigs() {
@@ -186,7 +191,7 @@ class AttackInvariantsTest {
         AttackResult sweep = a.run(model, data);
         assertThat(sweep.at(0.0).adversarial()).isEqualTo(data.features());
         assertThat(sweep.at(0.0).gradientEvaluations()).isZero();
-        AttackResult reference = Config.class.cast(configs().get(1)).result(); // PGD Linf untargeted at 0.05, 0.15
+        AttackResult reference = config("PGD Linf untargeted").result(); // at 0.05 and 0.15
         assertThat(sweep.at(0.05).adversarial()).isEqualTo(reference.at(0.05).adversarial());
         assertThat(sweep.cost().gradient()).isEqualTo(sweep.at(0.05).gradientEvaluations());
     }
@@ -233,17 +238,32 @@ class AttackInvariantsTest {
 
     @Test
     void fgsmIsDeterministic() {
-        AttackResult r1 = configs().get(0).result();
-        AttackResult r2 = configs().get(0).make().apply(data).run(model, data);
+        AttackResult r1 = config("FGSM Linf untargeted").result();
+        AttackResult r2 = config("FGSM Linf untargeted").make().apply(data).run(model, data);
         for (double eps : r1.epsilons()) assertThat(r2.at(eps).adversarial()).isEqualTo(r1.at(eps).adversarial());
     }
 
     @Test
     void randomTargetsDoNotDependOnTheBatchSize() {
         AttackResult small = FgsmAttack.linf().eps(0.01).targeted(TargetSelection.random(5)).batchSize(3).run(model, data);
-        EpsResult ref = configs().stream().filter(c -> c.name().equals("FGSM Linf random")).findFirst().orElseThrow()
-                .result().at(0.05);
+        EpsResult ref = config("FGSM Linf random").result().at(0.05);
         for (int i = 0; i < N; i++) assertThat(small.single().sample(i).target()).isEqualTo(ref.sample(i).target());
+    }
+
+    @Test
+    void leastLikelyTargetsAreTheCleanArgMin() {
+        EpsResult r = config("FGSM Linf least-likely").result().at(0.05);
+        int[] argMin = Predictions.argMax(model.probabilities(data.features()).neg());
+        for (int i = 0; i < N; i++) assertThat(r.sample(i).target()).as("sample %d", i).isEqualTo(argMin[i]);
+    }
+
+    @Test
+    void randomTargetsDependOnTheSeed() {
+        EpsResult a = FgsmAttack.linf().eps(0.01).targeted(TargetSelection.random(5)).run(model, data).single();
+        EpsResult b = FgsmAttack.linf().eps(0.01).targeted(TargetSelection.random(6)).run(model, data).single();
+        int differ = 0;
+        for (int i = 0; i < N; i++) if (!a.sample(i).target().equals(b.sample(i).target())) differ++;
+        assertThat(differ).isGreaterThan(N / 2);
     }
 
     static List<Config> untargetedConfigs() {
@@ -265,29 +285,44 @@ class AttackInvariantsTest {
      */
     @Test
     void targetedAttacksLeaveCleanWrongSamplesAloneToo() {
-        Config c = configs().stream().filter(x -> x.name().equals("PGD Linf random")).findFirst().orElseThrow();
-        assertCleanWrongSamplesUntouched(c.name(), c.result(), c.eps());
+        Config c = config("PGD Linf random");
+        AttackResult pgd = c.result();
+        // On these 32 images, a random-target FGSM lands clean-wrong sample 28 on its true label.
+        Dataset other = TestModels.fashionTest(32, 31);
+        AttackResult fgsm = FgsmAttack.linf().eps(0.05).targeted(TargetSelection.random(5)).run(model, other);
+        SoftAssertions softly = new SoftAssertions();
+        checkCleanWrongSamplesUntouched(softly, c.name(), data, pgd, c.eps());
+        checkCleanWrongSamplesUntouched(softly, "FGSM Linf random (32 images)", other, fgsm, new double[]{0.05});
+        softly.assertAll();
     }
 
     private static void assertCleanWrongSamplesUntouched(String name, AttackResult result, double[] epsilons) {
+        SoftAssertions softly = new SoftAssertions();
+        checkCleanWrongSamplesUntouched(softly, name, data, result, epsilons);
+        softly.assertAll();
+    }
+
+    private static void checkCleanWrongSamplesUntouched(SoftAssertions softly, String name, Dataset d, AttackResult result,
+                                                        double[] epsilons) {
+        int n = d.size();
         int[] clean = result.cleanPredictions();
-        INDArray flatClean = data.features().reshape(N, 784);
+        INDArray flatClean = d.features().reshape(n, 784);
         int wrong = 0;
-        for (int i = 0; i < N; i++) if (clean[i] != data.label(i)) wrong++;
+        for (int i = 0; i < n; i++) if (clean[i] != d.label(i)) wrong++;
         assertThat(wrong).as("the sample must contain clean-wrong samples for this test to mean anything").isPositive();
         for (double eps : epsilons) {
             EpsResult r = result.at(eps);
-            INDArray flatAdv = r.adversarial().reshape(N, 784);
-            assertThat(r.robustCount()).as("%s eps %s: robust count vs clean-correct", name, eps)
+            INDArray flatAdv = r.adversarial().reshape(n, 784);
+            softly.assertThat(r.robustCount()).as("%s eps %s: robust count vs clean-correct", name, eps)
                     .isLessThanOrEqualTo(result.cleanCorrect());
-            for (int i = 0; i < N; i++) {
-                if (clean[i] == data.label(i)) continue;
+            for (int i = 0; i < n; i++) {
+                if (clean[i] == d.label(i)) continue;
                 String what = String.format("%s eps %s: clean-wrong sample %d (label %d, clean prediction %d, target %s)",
-                        name, eps, i, data.label(i), clean[i], r.sample(i).target());
-                assertThat(r.predictions()[i]).as(what + " is now classified correctly").isNotEqualTo(data.label(i));
-                assertThat(r.sample(i).gradientEvaluations()).as(what + " gradient evaluations").isZero();
-                assertThat(r.success(i)).as(what + " counts as a success").isTrue();
-                assertThat(flatAdv.getRow(i)).as(what + " input").isEqualTo(flatClean.getRow(i));
+                        name, eps, i, d.label(i), clean[i], r.sample(i).target());
+                softly.assertThat(r.predictions()[i]).as(what + " is now classified correctly").isNotEqualTo(d.label(i));
+                softly.assertThat(r.sample(i).gradientEvaluations()).as(what + " gradient evaluations").isZero();
+                softly.assertThat(r.success(i)).as(what + " counts as a success").isTrue();
+                softly.assertThat(flatAdv.getRow(i)).as(what + " input").isEqualTo(flatClean.getRow(i));
             }
         }
     }

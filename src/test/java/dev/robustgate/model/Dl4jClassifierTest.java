@@ -2,7 +2,16 @@ package dev.robustgate.model;
 
 import dev.robustgate.fixture.Architectures;
 import dev.robustgate.model.EvaluationCounter.Counts;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -36,10 +45,15 @@ class Dl4jClassifierTest {
     }
 
     private static INDArray randomInputs(int n, DataType type, long seed) {
+        return randomInputs(n, SHAPE, type, seed);
+    }
+
+    private static INDArray randomInputs(int n, long[] sampleShape, DataType type, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
-        double[] px = new double[n * D];
+        int d = (int) (sampleShape[0] * sampleShape[1] * sampleShape[2]);
+        double[] px = new double[n * d];
         for (int i = 0; i < px.length; i++) px[i] = rnd.nextDouble();
-        return Nd4j.create(px, new long[]{n, 1, 28, 28}, 'c').castTo(type);
+        return Nd4j.create(px, new long[]{n, sampleShape[0], sampleShape[1], sampleShape[2]}, 'c').castTo(type);
     }
 
     /** Per-sample cross-entropy -log p[label] for each row of {@code x}. */
@@ -52,29 +66,31 @@ class Dl4jClassifierTest {
 
     /** Checks {@code coords} random coordinates of each sample's analytic gradient against central differences. */
     private static void checkGradient(Dl4jClassifier model, int samples, int coords, long seed) {
-        INDArray x = randomInputs(samples, DataType.DOUBLE, seed);
+        long[] shape = model.sampleShape();
+        int dims = (int) (shape[0] * shape[1] * shape[2]);
+        INDArray x = randomInputs(samples, shape, DataType.DOUBLE, seed);
         int[] labels = new int[samples];
         for (int i = 0; i < samples; i++) labels[i] = (3 * i + 1) % 10;
         INDArray grad = model.lossGradient(x, labels);
-        assertThat(grad.shape()).containsExactly(samples, 1, 28, 28);
+        assertThat(grad.shape()).containsExactly(samples, shape[0], shape[1], shape[2]);
         assertThat(grad.dataType()).isEqualTo(DataType.DOUBLE);
-        INDArray gFlat = grad.reshape(samples, D);
+        INDArray gFlat = grad.reshape(samples, dims);
 
         double h = 1e-6;
         SplittableRandom rnd = new SplittableRandom(seed + 1);
         int checked = 0;
         double maxRel = 0;
         for (int i = 0; i < samples; i++) {
-            INDArray xi = x.get(NDArrayIndex.point(i)).reshape(1, D);
-            int[] js = rnd.ints(coords, 0, D).toArray();
-            INDArray probe = Nd4j.zeros(DataType.DOUBLE, 2L * coords, D);
+            INDArray xi = x.get(NDArrayIndex.point(i)).reshape(1, dims);
+            int[] js = rnd.ints(coords, 0, dims).toArray();
+            INDArray probe = Nd4j.zeros(DataType.DOUBLE, 2L * coords, dims);
             for (int c = 0; c < coords; c++) {
                 probe.putRow(2L * c, xi);
                 probe.putRow(2L * c + 1, xi);
                 probe.putScalar(2L * c, js[c], xi.getDouble(0, js[c]) + h);
                 probe.putScalar(2L * c + 1, js[c], xi.getDouble(0, js[c]) - h);
             }
-            double[] l = losses(model, probe.reshape(2L * coords, 1, 28, 28), labels[i]);
+            double[] l = losses(model, probe.reshape(2L * coords, shape[0], shape[1], shape[2]), labels[i]);
             for (int c = 0; c < coords; c++) {
                 double numeric = (l[2 * c] - l[2 * c + 1]) / (2 * h);
                 double analytic = gFlat.getDouble(i, js[c]);
@@ -102,6 +118,35 @@ class Dl4jClassifierTest {
     @Test
     void cnnInputGradientMatchesCentralDifferences() {
         checkGradient(doubleClassifier("lenet", 12), 2, 20, 202);
+    }
+
+    /** A small channels-last CNN over [3, 5, 7] inputs: non-square and multi-channel, so a wrong permutation shows. */
+    private static Dl4jClassifier nhwcClassifier() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(21).dataType(DataType.DOUBLE)
+                .weightInit(WeightInit.XAVIER).list()
+                .layer(new ConvolutionLayer.Builder(3, 2).nOut(4).activation(Activation.TANH).dataFormat(CNN2DFormat.NHWC).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(5, 7, 3, CNN2DFormat.NHWC))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return new Dl4jClassifier("nhwc", net, new long[]{3, 5, 7}, InputLayout.NHWC);
+    }
+
+    @Test
+    void channelsLastInputGradientMatchesCentralDifferences() {
+        checkGradient(nhwcClassifier(), 2, 30, 909);
+    }
+
+    @Test
+    void channelsLastNetworksSeeThePermutedInput() {
+        Dl4jClassifier model = nhwcClassifier();
+        INDArray x = randomInputs(3, new long[]{3, 5, 7}, DataType.DOUBLE, 910);
+        INDArray direct = model.network().output(x.permute(0, 2, 3, 1).dup(), false);
+        assertThat(model.probabilities(x).sub(direct).amaxNumber().doubleValue()).isLessThan(1e-12);
+        assertThat(Transforms.softmax(model.logits(x), true).sub(direct).amaxNumber().doubleValue()).isLessThan(1e-10);
+        assertThatThrownBy(() -> model.probabilities(x.permute(0, 2, 3, 1).dup()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[3, 5, 7, 3]");
     }
 
     @Test

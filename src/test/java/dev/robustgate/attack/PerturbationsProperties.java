@@ -1,0 +1,85 @@
+package dev.robustgate.attack;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.DoubleRange;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Scale;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The norm-ball geometry the attacks rely on, on random rows. */
+class PerturbationsProperties {
+
+    private static INDArray randomRows(int m, int d, double scale, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] v = new float[m * d];
+        for (int i = 0; i < v.length; i++) v[i] = (float) ((rnd.nextDouble() * 2 - 1) * scale);
+        return Nd4j.create(v, new long[]{m, d}, 'c');
+    }
+
+    @Property(tries = 60)
+    void projectionLandsInTheBallAndKeepsPointsInside(@ForAll Norm norm, @ForAll @IntRange(min = 1, max = 5) int m,
+                                                      @ForAll @IntRange(min = 1, max = 300) int d,
+                                                      @ForAll @DoubleRange(min = 0.0, max = 3.0) double eps,
+                                                      @ForAll @DoubleRange(min = 0.001, max = 2.0) @Scale(4) double scale,
+                                                      @ForAll long seed) {
+        INDArray delta = randomRows(m, d, scale, seed);
+        double[] before = norm.rowNorms(delta);
+        INDArray original = delta.dup();
+        INDArray projected = Perturbations.projectInPlace(delta, norm, eps);
+        double[] after = norm.rowNorms(projected);
+        for (int i = 0; i < m; i++) {
+            assertThat(after[i]).isLessThanOrEqualTo(eps * (1 + 1e-6) + 1e-7);
+            if (before[i] <= eps) {
+                assertThat(projected.getRow(i)).isEqualTo(original.getRow(i));
+            } else if (norm == Norm.L2) {
+                // L2 projection scales onto the sphere: the direction is kept.
+                assertThat(after[i]).isCloseTo(eps, org.assertj.core.api.Assertions.within(1e-5 * Math.max(1, eps)));
+            }
+        }
+    }
+
+    @Property(tries = 60)
+    void steepestDirectionHasUnitSizeInItsNorm(@ForAll Norm norm, @ForAll @IntRange(min = 1, max = 4) int m,
+                                              @ForAll @IntRange(min = 1, max = 300) int d, @ForAll long seed) {
+        INDArray g = randomRows(m, d, 1.0, seed);
+        INDArray dir = Perturbations.steepestDirection(g.dup(), norm);
+        double[] n = norm.rowNorms(dir);
+        for (int i = 0; i < m; i++) {
+            assertThat(n[i]).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-5));
+            // An ascent direction: positive inner product with the gradient.
+            assertThat(dir.getRow(i).mul(g.getRow(i)).sumNumber().doubleValue()).isPositive();
+        }
+    }
+
+    @Property(tries = 30)
+    void randomStartIsInsideTheBallAndKeyedBySampleNotBatch(@ForAll Norm norm,
+                                                           @ForAll @DoubleRange(min = 0.001, max = 3.0) @Scale(4) double eps,
+                                                           @ForAll long seed, @ForAll @IntRange(min = 0, max = 3) int restart) {
+        int[] ids = {4, 17, 9};
+        INDArray all = Perturbations.randomStart(ids, 784, norm, eps, seed, restart);
+        INDArray one = Perturbations.randomStart(new int[]{17}, 784, norm, eps, seed, restart);
+        assertThat(one.getRow(0)).isEqualTo(all.getRow(1));
+        for (double r : norm.rowNorms(all)) assertThat(r).isLessThanOrEqualTo(eps * (1 + 1e-6));
+        INDArray other = Perturbations.randomStart(ids, 784, norm, eps, seed, restart + 1);
+        assertThat(other).isNotEqualTo(all);
+        assertThat(all.dataType()).isEqualTo(DataType.FLOAT);
+    }
+
+    @Property(tries = 40)
+    void projectAndClipStaysInBallAndBox(@ForAll Norm norm, @ForAll @DoubleRange(min = 0.0, max = 2.0) double eps,
+                                        @ForAll long seed) {
+        INDArray x0 = randomRows(3, 50, 0.5, seed).addi(0.5f);
+        INDArray candidate = x0.add(randomRows(3, 50, 1.5, seed + 1));
+        INDArray adv = Perturbations.projectAndClip(x0, candidate, norm, eps);
+        assertThat(adv.minNumber().doubleValue()).isGreaterThanOrEqualTo(0.0);
+        assertThat(adv.maxNumber().doubleValue()).isLessThanOrEqualTo(1.0);
+        for (double r : norm.rowNorms(adv.sub(x0))) assertThat(r).isLessThanOrEqualTo(eps * (1 + 1e-6) + 1e-6);
+    }
+}
