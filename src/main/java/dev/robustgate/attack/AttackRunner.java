@@ -48,6 +48,15 @@ final class AttackRunner {
         int[][] pred = new int[eps.length][n];
         boolean[][] success = new boolean[eps.length][n];
         int[][] grads = new int[eps.length][n];
+        long[] forwards = new long[eps.length];
+        // Each eps is costed as if run alone, so it includes the clean pass that every run needs.
+        Arrays.fill(forwards, n);
+        // Only samples the model gets right are attacked: a wrong one is already non-robust, and a
+        // targeted attack could only move it back towards its label and inflate robust accuracy.
+        boolean[] attackable = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            attackable[i] = cleanPred[i] == labels[i] && (targets == null || targets[i] != labels[i]);
+        }
         double[] seconds = new double[eps.length];
         for (int e = 0; e < eps.length; e++) {
             adv[e] = clean.dup();
@@ -62,7 +71,7 @@ final class AttackRunner {
             int to = Math.min(n, from + settings.batchSize());
             List<Integer> pending = new ArrayList<>();
             for (int i = from; i < to; i++) {
-                if (!success[0][i]) pending.add(i);
+                if (attackable[i]) pending.add(i);
             }
             if (!pending.isEmpty() && attackedEps.length > 0) {
                 int[] rows = pending.stream().mapToInt(Integer::intValue).toArray();
@@ -79,6 +88,7 @@ final class AttackRunner {
                         success[e][rows[j]] = o.success()[j];
                         grads[e][rows[j]] = o.gradientEvaluations()[j];
                     }
+                    forwards[e] += o.forwardEvaluations();
                 }
             }
             double secs = (System.nanoTime() - tb) / 1e9;
@@ -91,10 +101,10 @@ final class AttackRunner {
         for (int e = 0; e < eps.length; e++) {
             double[] dist = settings.norm().rowNorms(adv[e].sub(clean));
             EpsResult r = new EpsResult(eps[e], attack.describeAt(eps[e]), adv[e].reshape(shape), labels, cleanPred, targets, pred[e],
-                    success[e], dist, grads[e], seconds[e]);
+                    success[e], dist, grads[e], forwards[e], seconds[e]);
             perEps.add(r);
             EventBus.emit(new AttackFinished(r.description(), model.name(), eps[e], n, r.robustCount(),
-                    r.gradientEvaluations(), 0, seconds[e]));
+                    r.gradientEvaluations(), r.forwardEvaluations(), seconds[e]));
         }
         Counts cost = model.counter().snapshot().minus(before);
         return new AttackResult(attack.name(), attack.describe(), attack.parameters(), settings.norm(), model.name(),

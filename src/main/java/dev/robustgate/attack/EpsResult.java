@@ -4,8 +4,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Per-sample outcome of one attack at one eps. {@code success[i]} means the attack reached its
- * goal on sample i (misclassification, or the target class); samples the model already gets
- * wrong count as successes with zero cost and the input returned unchanged.
+ * goal on sample i (misclassification, or the target class). Samples the model already gets
+ * wrong are not attacked: they come back unchanged at zero cost, count as successes when
+ * untargeted, and as successes of a targeted attack only if the model already says the target.
  */
 public final class EpsResult {
     private final double eps;
@@ -18,10 +19,12 @@ public final class EpsResult {
     private final boolean[] success;
     private final double[] distances;
     private final int[] gradientEvaluations;
+    private final long forwardEvaluations;
     private final double seconds;
 
     EpsResult(double eps, String description, INDArray adversarial, int[] labels, int[] cleanPredictions, int[] targets,
-              int[] predictions, boolean[] success, double[] distances, int[] gradientEvaluations, double seconds) {
+              int[] predictions, boolean[] success, double[] distances, int[] gradientEvaluations,
+              long forwardEvaluations, double seconds) {
         this.eps = eps;
         this.description = description;
         this.adversarial = adversarial;
@@ -32,6 +35,7 @@ public final class EpsResult {
         this.success = success;
         this.distances = distances;
         this.gradientEvaluations = gradientEvaluations;
+        this.forwardEvaluations = forwardEvaluations;
         this.seconds = seconds;
     }
 
@@ -77,6 +81,11 @@ public final class EpsResult {
         long s = 0;
         for (int g : gradientEvaluations) s += g;
         return s;
+    }
+
+    /** Forward evaluations (samples) the attack spent at this eps, beyond the shared clean pass. */
+    public long forwardEvaluations() {
+        return forwardEvaluations;
     }
 
     public double maxDistance() {

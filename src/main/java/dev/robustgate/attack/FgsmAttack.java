@@ -75,7 +75,7 @@ public final class FgsmAttack implements Attack {
             int[] pred = Predictions.argMax(model.logits(adv.reshape(batch.batchShape(m))));
             boolean[] success = new boolean[m];
             for (int i = 0; i < m; i++) success[i] = batch.reached(i, pred[i]);
-            out.add(new BatchOutcome(adv, pred, success, ones));
+            out.add(new BatchOutcome(adv, pred, success, ones, m));
         }
         return out;
     }

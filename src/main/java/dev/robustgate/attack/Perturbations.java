@@ -44,7 +44,7 @@ final class Perturbations {
 
     /**
      * A uniformly random point of the eps-ball for each row, drawn from a per-sample stream keyed
-     * by (seed, sample id, restart, eps), so results do not depend on batching or shard layout.
+     * by (seed, position in the evaluated dataset, restart, eps), so results do not depend on batching.
      */
     static INDArray randomStart(int[] sampleIds, long dims, Norm norm, double eps, long seed, int restart) {
         int d = Math.toIntExact(dims);

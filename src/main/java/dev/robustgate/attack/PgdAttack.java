@@ -143,6 +143,7 @@ public final class PgdAttack implements Attack {
         int[] pred = new int[m];
         boolean[] success = new boolean[m];
         int[] grads = new int[m];
+        long forwards = 0;
         double alpha = stepFor(eps);
         Norm norm = settings.norm();
 
@@ -166,6 +167,7 @@ public final class PgdAttack implements Attack {
                 adv.addi(dir.muli(batch.targeted() ? -alpha : alpha));
                 adv = Perturbations.projectAndClip(x0, adv, norm, eps);
                 int[] p = Predictions.argMax(model.logits(adv.reshape(batch.batchShape(k))));
+                forwards += k;
 
                 boolean last = step == steps;
                 List<Integer> keep = new ArrayList<>(k);
@@ -193,7 +195,7 @@ public final class PgdAttack implements Attack {
                 EventBus.emit(new AttackStep(name(), eps, restart, step, steps, rows.length, (System.nanoTime() - ts) / 1e9));
             }
         }
-        return new BatchOutcome(result, pred, success, grads);
+        return new BatchOutcome(result, pred, success, grads, forwards);
     }
 
     private static int[] rowsWhere(boolean[] flags, boolean value) {

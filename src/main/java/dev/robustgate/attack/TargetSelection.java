@@ -50,7 +50,7 @@ public abstract class TargetSelection {
 
     /**
      * A uniformly random class other than the true label. The draw for a sample depends only on
-     * the seed and the sample's position in the full dataset, so subsets and shards agree.
+     * the seed and the sample's position in the evaluated dataset, so batch size does not change it.
      */
     public static TargetSelection random(long seed) {
         return new TargetSelection() {

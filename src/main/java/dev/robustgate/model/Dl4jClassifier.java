@@ -3,8 +3,10 @@ package dev.robustgate.model;
 import dev.robustgate.data.Dataset;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 
@@ -33,17 +35,25 @@ public final class Dl4jClassifier implements DifferentiableClassifier {
             throw new IllegalArgumentException(name + ": the network has no output layer with a loss function");
         }
         this.logitLayer = lastDenseLayer(net);
-        this.numClasses = (int) net.getLayer(logitLayer).getParam("W").size(1);
+        this.numClasses = (int) net.getLayer(logitLayer).paramTable().get("W").size(1);
         clearDropout(net);
     }
 
     private static int lastDenseLayer(MultiLayerNetwork net) {
         for (int i = net.getnLayers() - 1; i >= 0; i--) {
-            if (net.getLayer(i).getParam("W") != null && net.getLayer(i).getParam("W").rank() == 2) {
-                return i;
+            // Parameter-free layers (activation, pooling, loss) throw on getParam: ask numParams first.
+            if (net.getLayer(i).numParams() > 0) {
+                INDArray w = net.getLayer(i).paramTable().get("W");
+                if (w != null && w.rank() == 2) return i;
             }
         }
         throw new IllegalArgumentException("the network has no dense layer to read logits from");
+    }
+
+    /** True when the logit layer applies softmax itself, so its pre-activation is the logits. */
+    private static boolean appliesSoftmax(MultiLayerNetwork net, int layer) {
+        var conf = net.getLayerWiseConfigurations().getConf(layer).getLayer();
+        return conf instanceof BaseLayer b && b.getActivationFn() instanceof ActivationSoftmax;
     }
 
     /** Removes dropout from every layer, so training-mode forward passes equal inference. */
@@ -74,6 +84,10 @@ public final class Dl4jClassifier implements DifferentiableClassifier {
         counter.addForward(inputs.size(0));
         int k = logitLayer;
         INDArray x = toNetwork(inputs);
+        if (!appliesSoftmax(net, k)) {
+            // Softmax comes later (an ActivationLayer or LossLayer): the layer's output is the logits.
+            return net.feedForwardToLayer(k, x, false).get(k + 1).dup();
+        }
         INDArray h = k == 0 ? x : net.feedForwardToLayer(k - 1, x, false).get(k);
         InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(k);
         if (pre != null) {

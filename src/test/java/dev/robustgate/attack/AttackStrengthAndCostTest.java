@@ -181,6 +181,30 @@ class AttackStrengthAndCostTest {
     }
 
     @Test
+    void lastIterateModeRunsEveryStepAndCanOnlyReportHigherRobustAccuracy() {
+        PgdAttack early = PgdAttack.linf().steps(SWEEP_STEPS).eps(0.05);
+        PgdAttack last = early.earlyStop(false);
+        assertThat(last.describe()).contains("last iterate");
+        assertThat(early.describe()).doesNotContain("last iterate");
+        assertThat(last.parameters()).containsEntry("early stop", "false");
+        Counts before = model.counter().snapshot();
+        AttackResult rl = last.run(model, data);
+        Counts delta = model.counter().snapshot().minus(before);
+        AttackResult re = early.run(model, data);
+        assertThat(rl.cost()).isEqualTo(delta);
+        assertThat(rl.cost().gradient()).isEqualTo((long) SWEEP_STEPS * rl.cleanCorrect());
+        assertThat(rl.cost().forward()).isEqualTo(N + (long) SWEEP_STEPS * rl.cleanCorrect());
+        EpsResult l = rl.single();
+        for (int i = 0; i < N; i++) {
+            SampleResult s = l.sample(i);
+            assertThat(s.gradientEvaluations()).isEqualTo(s.cleanPrediction() == s.label() ? SWEEP_STEPS : 0);
+            assertThat(s.success()).isEqualTo(s.adversarialPrediction() != s.label());
+        }
+        assertThat(l.robustCount()).isGreaterThanOrEqualTo(re.single().robustCount());
+        assertThat(re.cost().gradient()).isLessThan(rl.cost().gradient());
+    }
+
+    @Test
     void fgsmSweepCostsOneGradientPerAttackedSample() {
         double[] eps = {0.02, 0.05, 0.1, 0.2};
         Counts before = model.counter().snapshot();

@@ -25,7 +25,7 @@ public final class SyntheticResults {
         List<EpsResult> perEps = new ArrayList<>();
         for (int e = 0; e < eps.length; e++) {
             perEps.add(new EpsResult(eps[e], "Synthetic(eps=" + eps[e] + ")", data.features(), labels, cleanPredictions,
-                    targets, adversarialPredictions[e], success[e], new double[n], new int[n], 0));
+                    targets, adversarialPredictions[e], success[e], new double[n], new int[n], 0L, 0));
         }
         return new AttackResult("Synthetic", "Synthetic(eps " + java.util.Arrays.toString(eps) + ")", Map.of(), Norm.LINF,
                 "victim-x", data, cleanPredictions, List.copyOf(perEps), new Counts(0, 0), 0);

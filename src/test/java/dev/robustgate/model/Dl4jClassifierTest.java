@@ -6,7 +6,13 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -147,6 +153,94 @@ class Dl4jClassifierTest {
         assertThat(Transforms.softmax(model.logits(x), true).sub(direct).amaxNumber().doubleValue()).isLessThan(1e-10);
         assertThatThrownBy(() -> model.probabilities(x.permute(0, 2, 3, 1).dup()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[3, 5, 7, 3]");
+    }
+
+    private static final long[] SMALL = {1, 6, 6};
+
+    /** A small network over [1, 6, 6] inputs ending in the given layers, in double precision. */
+    private static MultiLayerNetwork smallNet(Layer... layers) {
+        NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder().seed(31).dataType(DataType.DOUBLE)
+                .weightInit(WeightInit.XAVIER).list();
+        for (Layer l : layers) b.layer(l);
+        MultiLayerNetwork net = new MultiLayerNetwork(b.setInputType(InputType.convolutional(6, 6, 1)).build());
+        net.init();
+        return net;
+    }
+
+    private static void assertLogitsAreThePreSoftmaxScores(Dl4jClassifier model) {
+        INDArray x = randomInputs(4, SMALL, DataType.DOUBLE, 1001);
+        INDArray probs = model.probabilities(x);
+        INDArray logits = model.logits(x);
+        assertThat(logits.shape()).containsExactly(4, 10);
+        assertThat(Transforms.softmax(logits, true).sub(probs).amaxNumber().doubleValue())
+                .as("softmax(logits) vs probabilities of %s", model.name()).isLessThan(1e-10);
+    }
+
+    @Test
+    void networksEndingInALossLayerHaveLogitsAndGradients() {
+        // DenseLayer(identity) + LossLayer(softmax, MCXENT): how Keras models trained from logits import.
+        Dl4jClassifier model = new Dl4jClassifier("loss-layer", smallNet(
+                new DenseLayer.Builder().nOut(12).activation(Activation.TANH).build(),
+                new DenseLayer.Builder().nOut(10).activation(Activation.IDENTITY).build(),
+                new LossLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).build()),
+                SMALL, InputLayout.NCHW);
+        assertThat(model.numClasses()).isEqualTo(10);
+        assertLogitsAreThePreSoftmaxScores(model);
+        checkGradient(model, 2, 20, 1002);
+    }
+
+    @Test
+    void aSoftmaxDenseLayerBeforeAnIdentityLossLayerGivesItsPreActivation() {
+        Dl4jClassifier model = new Dl4jClassifier("softmax-dense", smallNet(
+                new DenseLayer.Builder().nOut(10).activation(Activation.SOFTMAX).build(),
+                new LossLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.IDENTITY).build()),
+                SMALL, InputLayout.NCHW);
+        assertLogitsAreThePreSoftmaxScores(model);
+    }
+
+    /**
+     * Keras' common Dense(10) + Activation('softmax') imports as DenseLayer + ActivationLayer +
+     * LossLayer. Dl4jClassifier.lastDenseLayer calls getParam("W") on every layer from the end, and
+     * parameter-free layers (ActivationLayer, pooling, dropout) throw UnsupportedOperationException
+     * there, so such a network cannot be wrapped at all.
+     */
+    @Test
+    void aSeparateSoftmaxActivationLayerIsSupported() {
+        Dl4jClassifier model = new Dl4jClassifier("keras-softmax", smallNet(
+                new DenseLayer.Builder().nOut(10).activation(Activation.IDENTITY).build(),
+                new ActivationLayer.Builder().activation(Activation.SOFTMAX).build(),
+                new LossLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.IDENTITY).build()),
+                SMALL, InputLayout.NCHW);
+        assertLogitsAreThePreSoftmaxScores(model);
+    }
+
+    /**
+     * logits() returns the last dense layer's pre-activation, ignoring its activation: with
+     * DenseLayer(relu) + LossLayer(softmax) the softmax input is relu(z), not z.
+     */
+    @Test
+    void logitsIncludeTheLastDenseLayersActivation() {
+        Dl4jClassifier model = new Dl4jClassifier("relu-dense", smallNet(
+                new DenseLayer.Builder().nOut(10).activation(Activation.RELU).build(),
+                new LossLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).build()),
+                SMALL, InputLayout.NCHW);
+        assertLogitsAreThePreSoftmaxScores(model);
+    }
+
+    @Test
+    void aNetworkWithoutADenseLayerIsEitherSupportedOrRefusedClearly() {
+        MultiLayerNetwork net = smallNet(
+                new ConvolutionLayer.Builder(3, 3).nOut(10).activation(Activation.IDENTITY).build(),
+                new GlobalPoolingLayer.Builder(PoolingType.AVG).build(),
+                new LossLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).build());
+        Dl4jClassifier model;
+        try {
+            model = new Dl4jClassifier("all-conv", net, SMALL, InputLayout.NCHW);
+        } catch (IllegalArgumentException e) {
+            assertThat(e).hasMessageContaining("dense");
+            return;
+        }
+        assertLogitsAreThePreSoftmaxScores(model);
     }
 
     @Test
