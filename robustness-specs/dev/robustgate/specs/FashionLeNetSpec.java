@@ -20,13 +20,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The release gate of the undefended fashion-lenet: "a release must not be less accurate or less
  * robust than the one we measured". Thresholds sit a little below the lower ends of the 95%
- * intervals measured on 2026-11-22 (1000 test images, sample seed 7, victim seed 12345), so that
- * retraining noise passes and a real loss of robustness does not:
+ * intervals measured on 2026-11-22 with {@code ./robustgate gate} (1000 test images, sample
+ * seed 7, victim seed 12345), so that retraining noise passes and a real loss of robustness does not:
  * <pre>
- *   clean accuracy                      0.900 [0.880, 0.918]   gate: lower bound >= 0.86
- *   FGSM-Linf eps=0.1                   0.199 [0.175, 0.225]   gate: lower bound >= 0.15
- *   PGD-Linf eps=0.1, 40x0.01, rs, 2024 0.0xx [0.0xx, 0.0xx]   gate: lower bound >= 0.0x
+ *   clean accuracy                                 0.902 [0.882, 0.920]   gate: lower bound >= 0.86
+ *   FGSM-Linf eps=0.1                              0.199 [0.175, 0.225]   gate: lower bound >= 0.15
+ *   PGD-Linf eps=0.1, 40 x 0.01, random start      0.035 [0.024, 0.048]   gate: lower bound >= 0.015
  * </pre>
+ * The PyTorch reference's LeNet (same architecture and recipe, other initialisation) measures
+ * 0.221 under FGSM and 0.111 under PGD on all 10k images: DL4J's training run gives a model as
+ * FGSM-robust but less PGD-robust. On the reference's own weights RobustGate's attacks reproduce
+ * PyTorch's numbers (see the issue notes), so the difference is the model's, not the attack's.
  * An undefended model is not robust: these gates guard against getting worse, not for safety.
  */
 @RobustnessSpec
@@ -56,7 +60,7 @@ class FashionLeNetSpec {
     void resistsPgd(@Victim("fashion-lenet") DifferentiableClassifier model,
                     @Samples(value = SAMPLES, seed = SAMPLE_SEED) Dataset test) {
         AttackResult pgd = PgdAttack.linf().eps(0.1).steps(40).stepSize(0.01).randomStart(true).seed(2024).run(model, test);
-        assertThatRobustness(pgd).robustAccuracy().lowerBound().isAtLeast(0.05);
+        assertThatRobustness(pgd).robustAccuracy().lowerBound().isAtLeast(0.015);
         // PGD starts where FGSM stops; were it weaker, the gradient would be lying (or the attack broken).
         AttackResult fgsm = FgsmAttack.linf().eps(0.1).run(model, test);
         assertThat(RobustAccuracy.of(pgd).value())

@@ -41,7 +41,11 @@ final class GateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var builder = request().selectors(selectPackage(specPackage));
+        // jqwik reports through the platform here, so its statistics reach the table, not stdout.
+        var builder = request().selectors(selectPackage(specPackage))
+                .configurationParameter("jqwik.reporting.usejunitplatform", "true")
+                .configurationParameter("jqwik.database", "target/jqwik-database")
+                .configurationParameter("jqwik.edgecases.default", "MIXIN");
         if (select != null) {
             builder.filters(nameFilter(Pattern.compile(select)));
         }
@@ -78,25 +82,32 @@ final class GateCommand implements Callable<Integer> {
 
     /** Collects gate checks per running test and the tests' outcomes into a summary table. */
     static final class GateTable implements TestExecutionListener, EventListener {
-        private record Row(String spec, String measured, String interval, String threshold, String verdict) {}
+        private record Row(String spec, String gate, String measured, String interval, String threshold, String verdict) {}
 
         private final List<Row> rows = new ArrayList<>();
+        private final List<String> failures = new ArrayList<>();
+        private final List<String> currentReports = new ArrayList<>();
         private volatile String current = "?";
         private boolean currentHadGate;
-        private int failures;
 
         @Override
-        public void executionStarted(TestIdentifier id) {
+        public synchronized void executionStarted(TestIdentifier id) {
             if (id.isTest()) {
                 current = specName(id);
                 currentHadGate = false;
+                currentReports.clear();
             }
+        }
+
+        @Override
+        public synchronized void reportingEntryPublished(TestIdentifier id, org.junit.platform.engine.reporting.ReportEntry entry) {
+            entry.getKeyValuePairs().forEach((k, v) -> currentReports.add(k + ": " + v));
         }
 
         @Override
         public synchronized void onGateChecked(GateChecked e) {
             currentHadGate = true;
-            rows.add(new Row(current + ": " + e.metric(), String.format(java.util.Locale.ROOT, "%.3f", e.value()),
+            rows.add(new Row(current, e.metric() + gateSubject(e.subject()), String.format(java.util.Locale.ROOT, "%.3f", e.value()),
                     String.format(java.util.Locale.ROOT, "[%.3f, %.3f] n=%d", e.lower(), e.upper(), e.samples()),
                     e.requirement(), e.passed() ? "PASS" : "FAIL"));
         }
@@ -105,30 +116,36 @@ final class GateCommand implements Callable<Integer> {
         public synchronized void executionFinished(TestIdentifier id, TestExecutionResult result) {
             if (!id.isTest()) return;
             boolean ok = result.getStatus() == TestExecutionResult.Status.SUCCESSFUL;
-            if (!ok) failures++;
-            if (!currentHadGate || !ok) {
-                String why = result.getThrowable().map(t -> firstLine(t.getMessage())).orElse("");
-                rows.add(new Row(specName(id), "", "", currentHadGate ? "" : "(property/test)",
-                        ok ? "PASS" : (why.isEmpty() ? "FAIL" : "FAIL: " + why)));
+            if (!ok) {
+                String why = result.getThrowable().map(t -> t.getClass().getSimpleName() + ": " + t.getMessage()).orElse("failed");
+                StringBuilder f = new StringBuilder(specName(id)).append("\n  ").append(why.replace("\n", "\n  "));
+                for (String r : currentReports) f.append("\n  ").append(r.replace("\n", "\n  "));
+                failures.add(f.toString());
+            }
+            if (!currentHadGate) {
+                rows.add(new Row(specName(id), "property / test", "", "", "",
+                        ok ? "PASS" : "FAIL"));
+            } else if (!ok && rows.stream().noneMatch(r -> r.spec.equals(current) && r.verdict.equals("FAIL"))) {
+                rows.add(new Row(specName(id), "(after its gates)", "", "", "", "FAIL"));
             }
         }
 
         @Override
         public synchronized void executionSkipped(TestIdentifier id, String reason) {
-            if (id.isTest()) rows.add(new Row(specName(id), "", "", "", "SKIPPED: " + reason));
+            if (id.isTest()) rows.add(new Row(specName(id), "", "", "", "", "SKIPPED: " + reason));
         }
 
         int failures() {
-            return failures;
+            return failures.size();
         }
 
         String render() {
-            String[] head = {"spec", "measured", "95% interval", "threshold", "verdict"};
+            String[] head = {"spec", "gate", "measured", "95% interval", "threshold", "verdict"};
             int[] w = new int[head.length];
             for (int i = 0; i < head.length; i++) w[i] = head[i].length();
             for (Row r : rows) {
                 String[] c = cells(r);
-                for (int i = 0; i < c.length; i++) w[i] = Math.min(Math.max(w[i], c[i].length()), i == 4 ? 120 : 70);
+                for (int i = 0; i < c.length; i++) w[i] = Math.min(Math.max(w[i], c[i].length()), 60);
             }
             StringBuilder sb = new StringBuilder();
             line(sb, head, w);
@@ -136,18 +153,25 @@ final class GateCommand implements Callable<Integer> {
             for (int x : w) sep.append("-".repeat(x)).append("  ");
             sb.append(sep.toString().stripTrailing()).append('\n');
             for (Row r : rows) line(sb, cells(r), w);
-            sb.append(String.format("%d rows, %d failed spec(s): %s", rows.size(), failures, failures == 0 ? "GATE PASSED" : "GATE FAILED"));
+            for (String f : failures) sb.append('\n').append("FAILED ").append(f).append('\n');
+            sb.append('\n').append(String.format("%d checks, %d failed spec(s): %s", rows.size(), failures.size(),
+                    failures.isEmpty() ? "GATE PASSED" : "GATE FAILED"));
             return sb.toString();
         }
 
+        private static String gateSubject(String subject) {
+            int under = subject.indexOf(" under ");
+            return under < 0 ? "" : " under " + subject.substring(under + " under ".length());
+        }
+
         private static String[] cells(Row r) {
-            return new String[]{r.spec, r.measured, r.interval, r.threshold, r.verdict};
+            return new String[]{r.spec, r.gate, r.measured, r.interval, r.threshold, r.verdict};
         }
 
         private static void line(StringBuilder sb, String[] c, int[] w) {
             StringBuilder l = new StringBuilder();
             for (int i = 0; i < c.length; i++) {
-                String s = c[i].length() > w[i] ? c[i].substring(0, w[i] - 1) + "…" : c[i];
+                String s = c[i].length() > w[i] ? c[i].substring(0, w[i] - 1) + "~" : c[i];
                 l.append(String.format("%-" + w[i] + "s  ", s));
             }
             sb.append(l.toString().stripTrailing()).append('\n');
@@ -157,12 +181,6 @@ final class GateCommand implements Callable<Integer> {
             return id.getSource().filter(MethodSource.class::isInstance).map(MethodSource.class::cast)
                     .map(m -> m.getClassName().substring(m.getClassName().lastIndexOf('.') + 1) + "." + m.getMethodName())
                     .orElse(id.getDisplayName());
-        }
-
-        private static String firstLine(String s) {
-            if (s == null) return "";
-            int nl = s.indexOf('\n');
-            return nl < 0 ? s : s.substring(0, nl);
         }
     }
 }
