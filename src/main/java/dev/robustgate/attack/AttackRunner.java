@@ -89,10 +89,10 @@ final class AttackRunner {
                         grads[e][rows[j]] = o.gradientEvaluations()[j];
                     }
                     forwards[e] += o.forwardEvaluations();
+                    seconds[e] += o.seconds();
                 }
             }
             double secs = (System.nanoTime() - tb) / 1e9;
-            for (int e = 0; e < eps.length; e++) seconds[e] += secs / eps.length;
             EventBus.emit(new BatchDone(attack.name(), to, n, model.counter().snapshot().minus(before).gradient(), secs));
         }
 

@@ -1,7 +1,9 @@
 package dev.robustgate.attack;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** What every gradient attack shares: norm, radii, targeting and batch size. Validated on creation. */
 public record AttackSettings(Norm norm, List<Double> epsilons, TargetSelection targets, int batchSize) {
@@ -44,6 +46,16 @@ public record AttackSettings(Norm norm, List<Double> epsilons, TargetSelection t
 
     double[] epsArray() {
         return epsilons.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** The parameters every attack reports, in report order; attacks append their own. */
+    Map<String, String> parameters(String attackName) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("attack", attackName);
+        p.put("norm", norm.label());
+        p.put("eps", epsilons.stream().map(AttackSettings::formatEps).toList().toString());
+        p.put("targets", targets.describe());
+        return p;
     }
 
     static String formatEps(double eps) {

@@ -4,8 +4,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A kernel's answer for one batch at one eps: flat adversarials [m, D], per-row facts, and the
- * forward evaluations (in samples) it spent on this eps.
+ * forward evaluations (in samples) and seconds this eps cost (work shared by all eps, like FGSM's
+ * one gradient, is charged to each, as if each eps ran alone).
  */
 record BatchOutcome(INDArray adversarial, int[] predictions, boolean[] success, int[] gradientEvaluations,
-                    long forwardEvaluations) {
+                    long forwardEvaluations, double seconds) {
 }

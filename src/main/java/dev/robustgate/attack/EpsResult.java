@@ -83,7 +83,7 @@ public final class EpsResult {
         return s;
     }
 
-    /** Forward evaluations (samples) the attack spent at this eps, beyond the shared clean pass. */
+    /** Forward evaluations (samples) this eps costs run alone: the clean pass plus the attack's own. */
     public long forwardEvaluations() {
         return forwardEvaluations;
     }

@@ -6,7 +6,6 @@ import dev.robustgate.model.Predictions;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -48,12 +47,7 @@ public final class FgsmAttack implements Attack {
 
     @Override
     public Map<String, String> parameters() {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("attack", name());
-        p.put("norm", settings.norm().label());
-        p.put("eps", settings.epsilons().stream().map(AttackSettings::formatEps).toList().toString());
-        p.put("targets", settings.targets().describe());
-        return p;
+        return settings.parameters(name());
     }
 
     @Override
@@ -62,6 +56,7 @@ public final class FgsmAttack implements Attack {
     }
 
     private List<BatchOutcome> attackBatch(DifferentiableClassifier model, AttackBatch batch, double[] eps) {
+        long t0 = System.nanoTime();
         int m = batch.size();
         INDArray x = batch.inputs();
         INDArray g = model.lossGradient(x.reshape(batch.batchShape(m)), batch.lossLabels()).reshape(m, x.size(1));
@@ -69,13 +64,15 @@ public final class FgsmAttack implements Attack {
         if (batch.targeted()) direction.negi();
         int[] ones = new int[m];
         java.util.Arrays.fill(ones, 1);
+        double gradientSeconds = (System.nanoTime() - t0) / 1e9;
         List<BatchOutcome> out = new ArrayList<>(eps.length);
         for (double e : eps) {
-            INDArray adv = Box.clipInPlace(x.add(direction.mul(e)));
+            long te = System.nanoTime();
+            INDArray adv = Box.clipInPlace(direction.mul(e).addi(x));
             int[] pred = Predictions.argMax(model.logits(adv.reshape(batch.batchShape(m))));
             boolean[] success = new boolean[m];
             for (int i = 0; i < m; i++) success[i] = batch.reached(i, pred[i]);
-            out.add(new BatchOutcome(adv, pred, success, ones, m));
+            out.add(new BatchOutcome(adv, pred, success, ones, m, gradientSeconds + (System.nanoTime() - te) / 1e9));
         }
         return out;
     }

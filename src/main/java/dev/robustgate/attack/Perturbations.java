@@ -27,12 +27,9 @@ final class Perturbations {
             Transforms.max(delta, -eps, false);
             return delta;
         }
-        double[] norms = delta.norm2(1).toDoubleVector();
-        float[] factors = new float[norms.length];
-        for (int i = 0; i < norms.length; i++) {
-            factors[i] = (float) (norms[i] > eps ? eps / norms[i] : 1.0);
-        }
-        return delta.muliColumnVector(org.nd4j.linalg.factory.Nd4j.createFromArray(factors).reshape(norms.length, 1));
+        // factor = min(1, eps / ||delta||); a zero row gets eps/TINY, clipped to 1.
+        INDArray factors = Transforms.min(delta.norm2(1).addi(TINY).rdivi(eps), 1.0, false);
+        return delta.muliColumnVector(factors.reshape(delta.size(0), 1).castTo(delta.dataType()));
     }
 
     /** x0 + delta, projected to the ball and then clipped to the box: the iterate the model sees. */

@@ -9,7 +9,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -111,17 +110,13 @@ public final class PgdAttack implements Attack {
 
     @Override
     public Map<String, String> parameters() {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("attack", name());
-        p.put("norm", settings.norm().label());
-        p.put("eps", settings.epsilons().stream().map(AttackSettings::formatEps).toList().toString());
+        Map<String, String> p = settings.parameters(name());
         p.put("steps", String.valueOf(steps));
         p.put("step size", stepSize != null ? AttackSettings.formatEps(stepSize) : "2.5 eps / steps");
         p.put("random start", String.valueOf(randomStart));
         p.put("restarts", String.valueOf(restarts));
         p.put("seed", String.valueOf(seed));
         p.put("early stop", String.valueOf(earlyStop));
-        p.put("targets", settings.targets().describe());
         return p;
     }
 
@@ -137,6 +132,7 @@ public final class PgdAttack implements Attack {
     }
 
     private BatchOutcome attackAt(DifferentiableClassifier model, AttackBatch batch, double eps) {
+        long t0 = System.nanoTime();
         int m = batch.size();
         long d = batch.inputs().size(1);
         INDArray result = batch.inputs().dup();
@@ -166,10 +162,14 @@ public final class PgdAttack implements Attack {
                 INDArray dir = Perturbations.steepestDirection(g, norm);
                 adv.addi(dir.muli(batch.targeted() ? -alpha : alpha));
                 adv = Perturbations.projectAndClip(x0, adv, norm, eps);
+                boolean last = step == steps;
+                if (!earlyStop && !last) {
+                    EventBus.emit(new AttackStep(name(), eps, restart, step, steps, k, (System.nanoTime() - ts) / 1e9));
+                    continue;
+                }
                 int[] p = Predictions.argMax(model.logits(adv.reshape(batch.batchShape(k))));
                 forwards += k;
 
-                boolean last = step == steps;
                 List<Integer> keep = new ArrayList<>(k);
                 for (int j = 0; j < k; j++) {
                     int r = rows[j];
@@ -187,7 +187,6 @@ public final class PgdAttack implements Attack {
                     adv = Nd4j.pullRows(adv, 1, kept);
                     x0 = Nd4j.pullRows(x0, 1, kept);
                     lossLabels = pick(lossLabels, kept);
-                    ids = pick(ids, kept);
                     rows = pick(rows, kept);
                 } else if (keep.isEmpty()) {
                     rows = new int[0];
@@ -195,7 +194,7 @@ public final class PgdAttack implements Attack {
                 EventBus.emit(new AttackStep(name(), eps, restart, step, steps, rows.length, (System.nanoTime() - ts) / 1e9));
             }
         }
-        return new BatchOutcome(result, pred, success, grads, forwards);
+        return new BatchOutcome(result, pred, success, grads, forwards, (System.nanoTime() - t0) / 1e9);
     }
 
     private static int[] rowsWhere(boolean[] flags, boolean value) {

@@ -42,6 +42,12 @@ public abstract class TargetSelection {
                         throw new IllegalArgumentException("target " + copy[i] + " at index " + i + " is outside [0, " + (k - 1) + "]");
                     }
                 }
+                for (int i = 0; i < copy.length; i++) {
+                    if (copy[i] == labels[i]) {
+                        throw new IllegalArgumentException("target " + copy[i] + " at index " + i
+                                + " is the sample's own label: a targeted attack needs another class");
+                    }
+                }
                 return copy.clone();
             }
             @Override public String describe() { return "targets given"; }
@@ -56,6 +62,7 @@ public abstract class TargetSelection {
         return new TargetSelection() {
             @Override
             int[] choose(int[] labels, int[] idx, INDArray p, int k) {
+                if (k < 2) throw new IllegalArgumentException("a targeted attack needs at least 2 classes, the model has " + k);
                 int[] t = new int[labels.length];
                 for (int i = 0; i < labels.length; i++) {
                     SplittableRandom r = new SplittableRandom(Seeds.mix(seed, idx[i], 0x7A26E7L));

@@ -61,7 +61,8 @@ final class EvalCommand implements Callable<Integer> {
     int steps;
     @Option(names = "--step-size", description = "PGD step size (default: 2.5 * eps / steps).")
     Double stepSize;
-    @Option(names = "--random-start", description = "PGD: start from a uniform point of the ball.")
+    @Option(names = "--random-start", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "PGD: start from a uniform point of the ball (default: on, as in the library; --no-random-start to turn off).")
     boolean randomStart;
     @Option(names = "--restarts", defaultValue = "1", description = "PGD restarts (need --random-start).")
     int restarts;
@@ -76,17 +77,24 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Write the result as JSON to FILE.")
     Path json;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    private static final List<String> PGD_ONLY = List.of("--steps", "--step-size", "--random-start", "--restarts", "--last-iterate");
+
     @Override
     public Integer call() throws Exception {
+        // Check every option before a victim is trained or loaded: a typo must not cost a training run.
+        if (limit < 1) throw new IllegalArgumentException("--limit must be >= 1, got " + limit);
+        Attack a = attack();
         Victims victims = Victims.standard();
+        Dataset all = victims.data().load(data, Split.TEST);
+        Dataset test = all.slice(0, Math.min(limit, all.size()));
+        dev.robustgate.report.ReportWiring.installOnce();
         DifferentiableClassifier model = source.victim != null ? victims.get(source.victim).model()
                 : ModelFiles.load(source.model);
-        Dataset all = victims.data().load(data, Split.TEST);
-        if (limit < 1) throw new IllegalArgumentException("--limit must be >= 1, got " + limit);
-        Dataset test = all.slice(0, Math.min(limit, all.size()));
-        Attack a = attack();
-        Proportion clean = CleanAccuracy.of(model, test);
         AttackResult r = a.run(model, test);
+        Proportion clean = CleanAccuracy.of(r);
 
         ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode out = om.createObjectNode();
@@ -94,6 +102,8 @@ final class EvalCommand implements Callable<Integer> {
         out.put("data", data);
         out.put("samples", test.size());
         out.put("clean_accuracy", clean.value());
+        out.put("attack", r.description());
+        out.set("parameters", om.valueToTree(r.parameters()));
         ArrayNode results = out.putArray("results");
         System.out.printf(Locale.ROOT, "%s on %s: clean accuracy %.4f %s%n", r.description(), test.provenance(), clean.value(), clean.interval());
         for (EpsResult e : r.perEps()) {
@@ -130,8 +140,18 @@ final class EvalCommand implements Callable<Integer> {
         Norm n = Norm.parse(norm);
         TargetSelection t = targets();
         return switch (attack.toLowerCase(Locale.ROOT)) {
-            case "fgsm", "fgm" -> FgsmAttack.of(n).eps(eps).targeted(t).batchSize(batchSize);
+            case "fgsm", "fgm" -> {
+                for (String o : PGD_ONLY) {
+                    if (spec.commandLine().getParseResult().hasMatchedOption(o)) {
+                        throw new IllegalArgumentException(o + " applies to --attack pgd only, not " + attack);
+                    }
+                }
+                yield FgsmAttack.of(n).eps(eps).targeted(t).batchSize(batchSize);
+            }
             case "pgd" -> {
+                if (restarts > 1 && !randomStart) {
+                    throw new IllegalArgumentException("--restarts " + restarts + " needs random starts (drop --no-random-start)");
+                }
                 PgdAttack p = PgdAttack.of(n).eps(eps).steps(steps).randomStart(randomStart).restarts(restarts)
                         .seed(seed).targeted(t).batchSize(batchSize).earlyStop(!lastIterate);
                 yield stepSize != null ? p.stepSize(stepSize) : p;

@@ -49,6 +49,7 @@ final class GateCommand implements Callable<Integer> {
         if (select != null) {
             builder.filters(nameFilter(Pattern.compile(select)));
         }
+        dev.robustgate.report.ReportWiring.installOnce();
         LauncherDiscoveryRequest req = builder.build();
         Launcher launcher = LauncherFactory.create();
         var plan = launcher.discover(req);
@@ -114,8 +115,16 @@ final class GateCommand implements Callable<Integer> {
 
         @Override
         public synchronized void executionFinished(TestIdentifier id, TestExecutionResult result) {
-            if (!id.isTest()) return;
             boolean ok = result.getStatus() == TestExecutionResult.Status.SUCCESSFUL;
+            if (!id.isTest()) {
+                // A class whose setup failed never runs its specs: that must fail the gate, not vanish.
+                if (!ok && id.getParentId().isPresent()) {
+                    String why = result.getThrowable().map(t -> t.getClass().getSimpleName() + ": " + t.getMessage()).orElse("failed");
+                    failures.add(id.getDisplayName() + " (container)\n  " + why.replace("\n", "\n  "));
+                    rows.add(new Row(id.getDisplayName(), "(setup of the class)", "", "", "", "FAIL"));
+                }
+                return;
+            }
             if (!ok) {
                 String why = result.getThrowable().map(t -> t.getClass().getSimpleName() + ": " + t.getMessage()).orElse("failed");
                 StringBuilder f = new StringBuilder(specName(id)).append("\n  ").append(why.replace("\n", "\n  "));
@@ -132,7 +141,7 @@ final class GateCommand implements Callable<Integer> {
 
         @Override
         public synchronized void executionSkipped(TestIdentifier id, String reason) {
-            if (id.isTest()) rows.add(new Row(specName(id), "", "", "", "", "SKIPPED: " + reason));
+            rows.add(new Row(id.isTest() ? specName(id) : id.getDisplayName(), "", "", "", "", "SKIPPED: " + reason));
         }
 
         int failures() {
@@ -140,7 +149,7 @@ final class GateCommand implements Callable<Integer> {
         }
 
         String render() {
-            String[] head = {"spec", "gate", "measured", "95% interval", "threshold", "verdict"};
+            String[] head = {"spec", "gate", "measured", "interval", "threshold", "verdict"};
             int[] w = new int[head.length];
             for (int i = 0; i < head.length; i++) w[i] = head[i].length();
             for (Row r : rows) {

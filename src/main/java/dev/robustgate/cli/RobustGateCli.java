@@ -14,8 +14,16 @@ public final class RobustGateCli implements Runnable {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        dev.robustgate.report.ReportWiring.installOnce();
-        int code = new CommandLine(new RobustGateCli()).execute(args.length == 0 ? new String[]{"gate"} : args);
+        CommandLine cli = new CommandLine(new RobustGateCli());
+        // Bad arguments and data/model faults are the user's to fix: a message, not a stack trace.
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof IllegalArgumentException || e instanceof dev.robustgate.RobustGateException) {
+                cmd.getErr().println("robustgate " + cmd.getCommandName() + ": " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        int code = cli.execute(args.length == 0 ? new String[]{"gate"} : args);
         System.exit(code);
     }
 

@@ -7,9 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -151,16 +149,12 @@ public final class Dataset {
     }
 
     private static String hashOf(String parent, int[] indices) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(String.valueOf(parent).getBytes(StandardCharsets.UTF_8));
-            ByteBuffer buf = ByteBuffer.allocate(4 * indices.length);
-            for (int i : indices) buf.putInt(i);
-            md.update(buf.array());
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest md = Sha256.newDigest();
+        md.update(String.valueOf(parent).getBytes(StandardCharsets.UTF_8));
+        ByteBuffer buf = ByteBuffer.allocate(4 * indices.length);
+        for (int i : indices) buf.putInt(i);
+        md.update(buf.array());
+        return Sha256.hex(md);
     }
 
     @Override

@@ -10,11 +10,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** SHA-256 in lower-case hex, the form published checksums and {@link Dataset#contentHash()} use. */
-final class Sha256 {
+public final class Sha256 {
     private Sha256() {
     }
 
-    static MessageDigest newDigest() {
+    public static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -23,17 +23,17 @@ final class Sha256 {
         }
     }
 
-    static String hex(MessageDigest digest) {
+    public static String hex(MessageDigest digest) {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    static String of(byte[] bytes) {
+    public static String of(byte[] bytes) {
         MessageDigest md = newDigest();
         md.update(bytes);
         return hex(md);
     }
 
-    static String of(String... parts) {
+    public static String of(String... parts) {
         MessageDigest md = newDigest();
         for (String part : parts) {
             md.update(part.getBytes(StandardCharsets.UTF_8));
@@ -44,7 +44,7 @@ final class Sha256 {
     }
 
     /** Reads {@code in} to its end. */
-    static String of(InputStream in) throws IOException {
+    public static String of(InputStream in) throws IOException {
         MessageDigest md = newDigest();
         try (DigestInputStream din = new DigestInputStream(in, md)) {
             din.transferTo(OutputStream.nullOutputStream());
@@ -52,7 +52,7 @@ final class Sha256 {
         return hex(md);
     }
 
-    static boolean isHex(String s) {
+    public static boolean isHex(String s) {
         return s != null && s.matches("[0-9a-f]{64}");
     }
 }

@@ -28,7 +28,9 @@ public final class EventBus {
         for (EventListener l : listeners) {
             try {
                 event.deliverTo(l);
-            } catch (RuntimeException | LinkageError e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
                 System.err.println("[robustgate] event listener " + l.getClass().getName() + " failed on "
                         + event.getClass().getSimpleName() + ": " + e);
             }

@@ -3,7 +3,9 @@ package dev.robustgate.model;
 import dev.robustgate.data.Dataset;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.api.layers.IOutputLayer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
@@ -31,8 +33,17 @@ public final class Dl4jClassifier implements DifferentiableClassifier {
         this.net = net;
         this.sampleShape = sampleShape.clone();
         this.layout = layout;
-        if (net.getOutputLayer() == null) {
-            throw new IllegalArgumentException(name + ": the network has no output layer with a loss function");
+        if (!(net.getOutputLayer() instanceof IOutputLayer)) {
+            throw new IllegalArgumentException(name + ": the network's last layer has no loss function (an output or "
+                    + "loss layer is needed for input gradients)");
+        }
+        for (NeuralNetConfiguration conf : net.getLayerWiseConfigurations().getConfs()) {
+            if (conf.getLayer() instanceof BatchNormalization) {
+                // calculateGradients runs in training mode: batch statistics would make each sample's
+                // gradient depend on the rest of its batch.
+                throw new IllegalArgumentException(name + ": networks with BatchNormalization are not supported yet "
+                        + "(layer " + conf.getLayer().getLayerName() + ")");
+            }
         }
         this.logitLayer = lastDenseLayer(net);
         this.numClasses = (int) net.getLayer(logitLayer).paramTable().get("W").size(1);
@@ -122,11 +133,6 @@ public final class Dl4jClassifier implements DifferentiableClassifier {
             case FLAT -> g.reshape(shape).dup();
             case NHWC -> g.permute(0, 3, 1, 2).dup();
         };
-    }
-
-    /** Layers whose weights carry the model's capacity; used by fixture metadata. */
-    public long parameterCount() {
-        return net.numParams();
     }
 
 }

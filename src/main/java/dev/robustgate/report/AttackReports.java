@@ -20,12 +20,14 @@ import java.util.Set;
  */
 public final class AttackReports {
     private static final int GRID_COLUMNS = 8;
-    private static final Set<AttackResult> ATTACHED = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+    /** Results attached to the current Allure test; reset when the test changes, so nothing is kept longer. */
+    private static final Set<AttackResult> ATTACHED = Collections.newSetFromMap(new IdentityHashMap<>());
+    private static String attachedFor = "";
 
     private AttackReports() {}
 
     public static void attach(AttackResult result) {
-        if (!AllureAttachments.isTestRunning() || !ATTACHED.add(result)) {
+        if (!AllureAttachments.isTestRunning() || !firstTimeInThisTest(result)) {
             return;
         }
         AllureAttachments.parameter("victim", result.victim());
@@ -34,7 +36,7 @@ public final class AttackReports {
         }
         AllureAttachments.parameter("samples", result.data().provenance());
         for (EpsResult r : result.perEps()) {
-            if (r.eps() > 0) {
+            if (r.eps() > 0 && result.data().sampleShape().length == 3) {
                 AllureAttachments.attachPng("adversarial examples, eps=" + (float) r.eps(), grid(result, r));
             }
         }
@@ -43,7 +45,16 @@ public final class AttackReports {
         }
     }
 
-    /** The grid of one eps: successful attacks first, since those are what a reader wants to see. */
+    private static synchronized boolean firstTimeInThisTest(AttackResult result) {
+        String test = io.qameta.allure.Allure.getLifecycle().getCurrentTestCase().orElse("");
+        if (!test.equals(attachedFor)) {
+            ATTACHED.clear();
+            attachedFor = test;
+        }
+        return ATTACHED.add(result);
+    }
+
+    /** The grid of one eps, for [C, H, W] samples: successful attacks first, since those are what a reader wants to see. */
     public static byte[] grid(AttackResult result, EpsResult r) {
         int n = r.size();
         List<Integer> order = new ArrayList<>();

@@ -23,7 +23,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  *
  * <p>Each {@link Series} is a line with markers; when it carries {@code lower}/{@code upper} bounds the
  * confidence interval is drawn as a translucent band in the series colour. A band, not error bars,
- * because the intervals RobustGate reports (Wilson, Clopper-Pearson) are asymmetric and XChart's error
+ * because the intervals RobustGate reports (Clopper-Pearson) are asymmetric and XChart's error
  * bars are symmetric. An optional {@link Threshold} is a dashed horizontal line with its own legend entry
  * (e.g. {@code "gate >= 0.15"}). When every value (points, bounds and threshold) lies in {@code [0,1]}
  * the y axis is fixed to {@code [0,1]}, so charts of proportions are comparable across runs.

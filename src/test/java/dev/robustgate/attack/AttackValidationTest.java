@@ -164,6 +164,14 @@ class AttackValidationTest {
     }
 
     @Test
+    void aGivenTargetEqualToTheLabelIsRejected() {
+        int[] own = data.labels();
+        assertThatThrownBy(() -> FgsmAttack.linf().eps(0.1).targeted(TargetSelection.given(own)).run(model, data))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("target " + own[0] + " at index 0 is the sample's own label");
+    }
+
+    @Test
     void givenTargetsAreCopied() {
         int[] t = {1, 2, 3, 4, 5, 6, 7, 8};
         FgsmAttack a = FgsmAttack.linf().eps(0.01).targeted(TargetSelection.given(t));

@@ -174,6 +174,8 @@ class ProgressBarListenerTest {
         p.onTrainingEpoch(new TrainingEpoch("mlp", 1, 1, 0.5, Double.NaN, 0.1));
         String text = output();
         System.out.println("captured TERMINAL output (\\r shown as <CR>):\n" + text.replace("\r", "<CR>"));
-        assertThat(text).startsWith("\r").contains("4/4").endsWith(System.lineSeparator());
+        // The final newline comes from the library's consumer when its render thread stops, which
+        // is not ordered with this thread; the redraw-in-place behaviour is what this test is about.
+        assertThat(text).startsWith("\r").contains("4/4");
     }
 }

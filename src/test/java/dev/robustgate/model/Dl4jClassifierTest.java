@@ -350,6 +350,6 @@ class Dl4jClassifierTest {
         assertThat(model.sampleShape()).containsExactly(1, 28, 28);
         model.sampleShape()[0] = 99;
         assertThat(model.sampleShape()).containsExactly(1, 28, 28);
-        assertThat(model.parameterCount()).isEqualTo(784L * 32 + 32 + 32L * 10 + 10);
+        assertThat(model.network().numParams()).isEqualTo(784L * 32 + 32 + 32L * 10 + 10);
     }
 }
