@@ -87,7 +87,13 @@ final class EvalCommand implements Callable<Integer> {
         // Check every option before a victim is trained or loaded: a typo must not cost a training run.
         if (limit < 1) throw new IllegalArgumentException("--limit must be >= 1, got " + limit);
         Attack a = attack();
+        Path jsonOut = json == null ? null : writableJson(json);
         Victims victims = Victims.standard();
+        if (source.victim != null) {
+            victims.spec(source.victim);
+        } else if (!Files.isRegularFile(source.model)) {
+            throw new IllegalArgumentException("--model " + source.model + ": no such model file");
+        }
         Dataset all = victims.data().load(data, Split.TEST);
         Dataset test = all.slice(0, Math.min(limit, all.size()));
         dev.robustgate.report.ReportWiring.installOnce();
@@ -125,15 +131,35 @@ final class EvalCommand implements Callable<Integer> {
         out.put("forward_evaluations", r.cost().forward());
         out.put("total_gradient_evaluations", r.cost().gradient());
         out.put("seconds", r.seconds());
-        if (json != null) {
-            Path abs = json.toAbsolutePath();
-            Files.createDirectories(abs.getParent());
-            Path tmp = Files.createTempFile(abs.getParent(), ".eval-", ".json");
-            om.writeValue(tmp.toFile(), out);
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            System.out.println("wrote " + abs);
+        if (jsonOut != null) {
+            Path tmp = Files.createTempFile(jsonOut.getParent(), ".eval-", ".json");
+            try {
+                om.writeValue(tmp.toFile(), out);
+                Files.move(tmp, jsonOut, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            System.out.println("wrote " + jsonOut);
         }
         return 0;
+    }
+
+    /** Checks the JSON destination before any work, so a long evaluation is never lost at the end. */
+    private static Path writableJson(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        if (Files.isDirectory(abs)) {
+            throw new IllegalArgumentException("--json " + file + " is a directory; name a file");
+        }
+        Path parent = abs.getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--json " + file + ": cannot create its directory " + parent + " (" + e + ")");
+        }
+        if (!Files.isWritable(parent)) {
+            throw new IllegalArgumentException("--json " + file + ": directory " + parent + " is not writable");
+        }
+        return abs;
     }
 
     private Attack attack() {

@@ -47,7 +47,11 @@ final class GateCommand implements Callable<Integer> {
                 .configurationParameter("jqwik.database", "target/jqwik-database")
                 .configurationParameter("jqwik.edgecases.default", "MIXIN");
         if (select != null) {
-            builder.filters(nameFilter(Pattern.compile(select)));
+            try {
+                builder.filters(nameFilter(Pattern.compile(select)));
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new IllegalArgumentException("--select '" + select + "' is not a regular expression: " + e.getDescription());
+            }
         }
         dev.robustgate.report.ReportWiring.installOnce();
         LauncherDiscoveryRequest req = builder.build();
@@ -65,6 +69,11 @@ final class GateCommand implements Callable<Integer> {
         }
         System.out.println();
         System.out.println(table.render());
+        if (table.executed() == 0) {
+            // Every selected spec was skipped or disabled: a gate that checked nothing must not pass.
+            System.out.println("no spec ran (all skipped): GATE FAILED");
+            return 1;
+        }
         return table.failures() == 0 ? 0 : 1;
     }
 
@@ -89,6 +98,7 @@ final class GateCommand implements Callable<Integer> {
         private final List<String> failures = new ArrayList<>();
         private final List<String> currentReports = new ArrayList<>();
         private volatile String current = "?";
+        private int executed;
         private boolean currentHadGate;
 
         @Override
@@ -116,6 +126,7 @@ final class GateCommand implements Callable<Integer> {
         @Override
         public synchronized void executionFinished(TestIdentifier id, TestExecutionResult result) {
             boolean ok = result.getStatus() == TestExecutionResult.Status.SUCCESSFUL;
+            if (id.isTest()) executed++;
             if (!id.isTest()) {
                 // A class whose setup failed never runs its specs: that must fail the gate, not vanish.
                 if (!ok && id.getParentId().isPresent()) {
@@ -146,6 +157,10 @@ final class GateCommand implements Callable<Integer> {
 
         int failures() {
             return failures.size();
+        }
+
+        int executed() {
+            return executed;
         }
 
         String render() {

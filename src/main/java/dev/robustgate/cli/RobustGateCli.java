@@ -14,8 +14,13 @@ public final class RobustGateCli implements Runnable {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
+        int code = commandLine().execute(args.length == 0 ? new String[]{"gate"} : args);
+        System.exit(code);
+    }
+
+    /** The command line as main runs it: bad arguments and data/model faults print one line and exit 2. */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new RobustGateCli());
-        // Bad arguments and data/model faults are the user's to fix: a message, not a stack trace.
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException || e instanceof dev.robustgate.RobustGateException) {
                 cmd.getErr().println("robustgate " + cmd.getCommandName() + ": " + e.getMessage());
@@ -23,8 +28,7 @@ public final class RobustGateCli implements Runnable {
             }
             throw e;
         });
-        int code = cli.execute(args.length == 0 ? new String[]{"gate"} : args);
-        System.exit(code);
+        return cli;
     }
 
     @Override

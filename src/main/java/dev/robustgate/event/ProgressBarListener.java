@@ -164,8 +164,8 @@ public final class ProgressBarListener implements EventListener, AutoCloseable {
         safely(() -> {
             if (trainingBar == null || !Objects.equals(trainingVictim, e.victim())) return;
             forward(trainingBar, (long) e.epoch() * trainingBatchesPerEpoch);
-            trainingBar.setExtraMessage(String.format(Locale.ROOT, " epoch %d/%d mean loss %.4f", e.epoch(), e.epochs(),
-                    e.meanLoss()));
+            trainingBar.setExtraMessage(String.format(Locale.ROOT, " epoch %d/%d mean loss %.4f%s", e.epoch(), e.epochs(),
+                    e.meanLoss(), Double.isNaN(e.accuracy()) ? "" : String.format(Locale.ROOT, " test acc %.4f", e.accuracy())));
             if (e.epoch() >= e.epochs()) closeTraining();
         });
     }

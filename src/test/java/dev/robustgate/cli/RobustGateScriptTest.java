@@ -1,0 +1,123 @@
+package dev.robustgate.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The {@code ./robustgate} launcher script. It builds (mvn test-compile) when its classpath file is
+ * missing or older than a source; these tests never let it: they run only on a built project, and
+ * the in-place one only when nothing is newer than the last build.
+ */
+class RobustGateScriptTest {
+    private static final Path PROJECT = Paths.get(System.getProperty("robustgate.project.dir", ".")).toAbsolutePath().normalize();
+    private static final Path CLASSPATH = PROJECT.resolve("target/robustgate.classpath");
+
+    @TempDir
+    Path tmp;
+
+    record Exec(int exitCode, String out, String err) {}
+
+    private static void assumeBuilt() throws IOException {
+        assumeTrue(Files.isRegularFile(PROJECT.resolve("robustgate")), "no robustgate script in " + PROJECT);
+        assumeTrue(Files.isRegularFile(CLASSPATH) && Files.size(CLASSPATH) > 0,
+                "target/robustgate.classpath is missing: the script would build first");
+        assumeTrue(Files.isDirectory(PROJECT.resolve("target/test-classes")) && Files.isDirectory(PROJECT.resolve("target/classes")),
+                "target/classes or target/test-classes is missing: the script would build first");
+    }
+
+    /** The script's own test: {@code find pom.xml src robustness-specs fixtures/victims -newer $cp_file -type f}. */
+    private static boolean wouldRebuild() throws IOException {
+        FileTime built = Files.getLastModifiedTime(CLASSPATH);
+        for (String root : List.of("pom.xml", "src", "robustness-specs", "fixtures/victims")) {
+            Path p = PROJECT.resolve(root);
+            if (!Files.exists(p)) continue;
+            try (Stream<Path> files = Files.walk(p)) {
+                boolean newer = files.filter(Files::isRegularFile).anyMatch(f -> {
+                    try {
+                        return Files.getLastModifiedTime(f).compareTo(built) > 0;
+                    } catch (IOException e) {
+                        return true;
+                    }
+                });
+                if (newer) return true;
+            }
+        }
+        return false;
+    }
+
+    private static Exec bash(Path script, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("bash", script.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(PROJECT.toFile());
+        pb.environment().put("ROBUSTGATE_JAVA_OPTS", "-Xmx512m -Drobustgate.progress=off");
+        Path out = Files.createTempFile("robustgate-script", ".out");
+        Path err = Files.createTempFile("robustgate-script", ".err");
+        try {
+            pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+            Process p = pb.start();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("robustgate " + String.join(" ", args) + " did not finish in 30 s");
+            }
+            return new Exec(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    private static void assertUsage(Exec r) {
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        assertThat(r.out()).as("%s", r).contains("Usage: robustgate").contains("gate").contains("eval");
+        assertThat(r.out()).containsPattern("(?m)^\\s+gate\\s+Run the robustness specs")
+                .containsPattern("(?m)^\\s+eval\\s+Evaluate a victim or a model file");
+        assertThat(r.err()).as("the script must not have built").doesNotContain("[robustgate] building");
+    }
+
+    @Test
+    @Timeout(60)
+    void helpInTheProjectListsTheSubcommands() throws Exception {
+        assumeBuilt();
+        assumeFalse(wouldRebuild(), "a source is newer than target/robustgate.classpath: ./robustgate would run mvn first");
+
+        assertUsage(bash(PROJECT.resolve("robustgate"), "--help"));
+    }
+
+    /**
+     * The same script from a scratch directory whose target/ links to the project's: no source is
+     * there to be newer, so it never builds, and the launch line (classpath, main class, exit code)
+     * is exercised even while the sources have just been edited.
+     */
+    @Test
+    @Timeout(90)
+    void aCopyOfTheScriptLaunchesTheBuiltCliAndPassesTheExitCodeThrough() throws Exception {
+        assumeBuilt();
+        Path script = Files.copy(PROJECT.resolve("robustgate"), tmp.resolve("robustgate"));
+        Files.createSymbolicLink(tmp.resolve("target"), PROJECT.resolve("target"));
+
+        assertUsage(bash(script, "--help"));
+
+        // main's own exception handler (not the copy in CliRun) and System.exit's code, through exec.
+        Exec bad = bash(script, "eval", "--victim", "fashion-mlp-small", "--eps", "0.1", "--limit", "0");
+        assertThat(bad.exitCode()).as("%s", bad).isEqualTo(2);
+        assertThat(bad.err().lines().filter(l -> !l.isBlank()).toList()).as("%s", bad)
+                .containsExactly("robustgate eval: --limit must be >= 1, got 0");
+        assertThat(bad.out()).isEmpty();
+    }
+}
