@@ -53,6 +53,12 @@ final class GateCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--select '" + select + "' is not a regular expression: " + e.getDescription());
             }
         }
+        try {
+            dev.robustgate.report.AllureResultsDirectory.clearPreviousRun(dev.robustgate.report.ReportWiring.resultsDirectory());
+        } catch (java.io.IOException e) {
+            throw new dev.robustgate.RobustGateException("cannot clear the previous run from "
+                    + dev.robustgate.report.ReportWiring.resultsDirectory() + ": " + e.getMessage(), e);
+        }
         dev.robustgate.report.ReportWiring.installOnce();
         LauncherDiscoveryRequest req = builder.build();
         Launcher launcher = LauncherFactory.create();

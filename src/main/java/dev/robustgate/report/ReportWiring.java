@@ -20,6 +20,28 @@ public final class ReportWiring {
         if (INSTALLED.compareAndSet(false, true)) {
             EventBus.global().subscribe(new AllureStepListener());
             Listeners.installDefaults(resultsDirectory());
+            writeEnvironment(resultsDirectory());
+        }
+    }
+
+    /** Allure's "Environment" pane: what the numbers were measured on. Best effort, never fails a run. */
+    static void writeEnvironment(Path dir) {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("library", dev.robustgate.fixture.VictimCache.LIBRARY);
+        p.setProperty("java", System.getProperty("java.vendor") + " " + System.getProperty("java.version"));
+        p.setProperty("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        p.setProperty("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
+        p.setProperty("max-heap", (Runtime.getRuntime().maxMemory() >> 20) + " MiB");
+        try {
+            java.nio.file.Files.createDirectories(dir);
+            Path tmp = java.nio.file.Files.createTempFile(dir, ".environment-", ".properties");
+            try (var out = java.nio.file.Files.newOutputStream(tmp)) {
+                p.store(out, "written by RobustGate for Allure");
+            }
+            java.nio.file.Files.move(tmp, dir.resolve("environment.properties"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException | RuntimeException e) {
+            System.err.println("[robustgate] could not write " + dir.resolve("environment.properties") + ": " + e);
         }
     }
 
