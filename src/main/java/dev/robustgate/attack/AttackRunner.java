@@ -53,9 +53,10 @@ final class AttackRunner {
         Arrays.fill(forwards, n);
         // Only samples the model gets right are attacked: a wrong one is already non-robust, and a
         // targeted attack could only move it back towards its label and inflate robust accuracy.
+        // (Every TargetSelection yields targets other than the label.)
         boolean[] attackable = new boolean[n];
         for (int i = 0; i < n; i++) {
-            attackable[i] = cleanPred[i] == labels[i] && (targets == null || targets[i] != labels[i]);
+            attackable[i] = cleanPred[i] == labels[i];
         }
         double[] seconds = new double[eps.length];
         for (int e = 0; e < eps.length; e++) {
@@ -76,7 +77,7 @@ final class AttackRunner {
             if (!pending.isEmpty() && attackedEps.length > 0) {
                 int[] rows = pending.stream().mapToInt(Integer::intValue).toArray();
                 AttackBatch batch = new AttackBatch(Nd4j.pullRows(clean, 1, rows), data.sampleShape(),
-                        pick(labels, rows), targets == null ? null : pick(targets, rows), rows);
+                        Rows.pick(labels, rows), targets == null ? null : Rows.pick(targets, rows), rows);
                 List<BatchOutcome> outcomes = kernel.attack(model, batch, attackedEps);
                 for (int e = 0; e < eps.length; e++) {
                     int k = indexOf(attackedEps, eps[e]);
@@ -141,12 +142,6 @@ final class AttackRunner {
             parts.add(model.probabilities(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to))));
         }
         return parts.size() == 1 ? parts.get(0) : Nd4j.vstack(parts.toArray(new INDArray[0]));
-    }
-
-    private static int[] pick(int[] a, int[] rows) {
-        int[] out = new int[rows.length];
-        for (int i = 0; i < rows.length; i++) out[i] = a[rows[i]];
-        return out;
     }
 
     private static int indexOf(double[] a, double v) {

@@ -144,11 +144,11 @@ public final class PgdAttack implements Attack {
         Norm norm = settings.norm();
 
         for (int restart = 0; restart < restarts; restart++) {
-            int[] rows = rowsWhere(success, false);
+            int[] rows = Rows.where(success, false);
             if (rows.length == 0) break;
             INDArray x0 = Nd4j.pullRows(batch.inputs(), 1, rows);
-            int[] lossLabels = pick(batch.lossLabels(), rows);
-            int[] ids = pick(batch.sampleIds(), rows);
+            int[] lossLabels = Rows.pick(batch.lossLabels(), rows);
+            int[] ids = Rows.pick(batch.sampleIds(), rows);
             INDArray adv = x0.dup();
             if (randomStart) {
                 adv.addi(Perturbations.randomStart(ids, d, norm, eps, seed, restart));
@@ -186,8 +186,8 @@ public final class PgdAttack implements Attack {
                     int[] kept = keep.stream().mapToInt(Integer::intValue).toArray();
                     adv = Nd4j.pullRows(adv, 1, kept);
                     x0 = Nd4j.pullRows(x0, 1, kept);
-                    lossLabels = pick(lossLabels, kept);
-                    rows = pick(rows, kept);
+                    lossLabels = Rows.pick(lossLabels, kept);
+                    rows = Rows.pick(rows, kept);
                 } else if (keep.isEmpty()) {
                     rows = new int[0];
                 }
@@ -195,20 +195,5 @@ public final class PgdAttack implements Attack {
             }
         }
         return new BatchOutcome(result, pred, success, grads, forwards, (System.nanoTime() - t0) / 1e9);
-    }
-
-    private static int[] rowsWhere(boolean[] flags, boolean value) {
-        int c = 0;
-        for (boolean f : flags) if (f == value) c++;
-        int[] out = new int[c];
-        int k = 0;
-        for (int i = 0; i < flags.length; i++) if (flags[i] == value) out[k++] = i;
-        return out;
-    }
-
-    private static int[] pick(int[] a, int[] idx) {
-        int[] out = new int[idx.length];
-        for (int i = 0; i < idx.length; i++) out[i] = a[idx[i]];
-        return out;
     }
 }

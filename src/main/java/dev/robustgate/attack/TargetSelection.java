@@ -75,12 +75,21 @@ public abstract class TargetSelection {
         };
     }
 
-    /** The class the model finds least likely on the clean input (the hardest target). */
+    /** The class other than the label that the model finds least likely on the clean input (the hardest target). */
     public static TargetSelection leastLikely() {
         return new TargetSelection() {
             @Override
             int[] choose(int[] labels, int[] idx, INDArray p, int k) {
-                return dev.robustgate.model.Predictions.argMax(p.neg());
+                if (k < 2) throw new IllegalArgumentException("a targeted attack needs at least 2 classes, the model has " + k);
+                int[] t = new int[labels.length];
+                for (int i = 0; i < labels.length; i++) {
+                    int best = -1;
+                    for (int c = 0; c < k; c++) {
+                        if (c != labels[i] && (best < 0 || p.getDouble(i, c) < p.getDouble(i, best))) best = c;
+                    }
+                    t[i] = best;
+                }
+                return t;
             }
             @Override public String describe() { return "least-likely target"; }
         };

@@ -26,8 +26,6 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -132,13 +130,7 @@ final class EvalCommand implements Callable<Integer> {
         out.put("total_gradient_evaluations", r.cost().gradient());
         out.put("seconds", r.seconds());
         if (jsonOut != null) {
-            Path tmp = Files.createTempFile(jsonOut.getParent(), ".eval-", ".json");
-            try {
-                om.writeValue(tmp.toFile(), out);
-                Files.move(tmp, jsonOut, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            dev.robustgate.AtomicFiles.write(jsonOut, stream -> om.writeValue(stream, out));
             System.out.println("wrote " + jsonOut);
         }
         return 0;
@@ -194,10 +186,5 @@ final class EvalCommand implements Callable<Integer> {
             case "least-likely" -> TargetSelection.leastLikely();
             default -> throw new IllegalArgumentException("unknown --targeted '" + targeted + "': use random or least-likely");
         };
-    }
-
-    @Override
-    public String toString() {
-        return "eval " + Arrays.toString(eps);
     }
 }

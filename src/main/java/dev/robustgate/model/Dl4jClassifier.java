@@ -26,6 +26,8 @@ public final class Dl4jClassifier implements DifferentiableClassifier {
     private final InputLayout layout;
     /** The dense layer whose pre-activation is the logits: the output layer, or the one before a LossLayer. */
     private final int logitLayer;
+    /** Whether the logit layer applies softmax itself (then its pre-activation is the logits). */
+    private final boolean logitLayerIsSoftmax;
     private final EvaluationCounter counter = new EvaluationCounter();
 
     public Dl4jClassifier(String name, MultiLayerNetwork net, long[] sampleShape, InputLayout layout) {
@@ -46,6 +48,7 @@ public final class Dl4jClassifier implements DifferentiableClassifier {
             }
         }
         this.logitLayer = lastDenseLayer(net);
+        this.logitLayerIsSoftmax = appliesSoftmax(net, logitLayer);
         this.numClasses = (int) net.getLayer(logitLayer).paramTable().get("W").size(1);
         clearDropout(net);
     }
@@ -95,7 +98,7 @@ public final class Dl4jClassifier implements DifferentiableClassifier {
         counter.addForward(inputs.size(0));
         int k = logitLayer;
         INDArray x = toNetwork(inputs);
-        if (!appliesSoftmax(net, k)) {
+        if (!logitLayerIsSoftmax) {
             // Softmax comes later (an ActivationLayer or LossLayer): the layer's output is the logits.
             return net.feedForwardToLayer(k, x, false).get(k + 1).dup();
         }
@@ -128,11 +131,10 @@ public final class Dl4jClassifier implements DifferentiableClassifier {
     }
 
     private INDArray fromNetwork(INDArray g, long[] shape) {
+        // dup: the gradient may live in DL4J's workspace memory, which the next call reuses.
         return switch (layout) {
-            case NCHW -> g.reshape(shape).dup();
-            case FLAT -> g.reshape(shape).dup();
+            case NCHW, FLAT -> g.reshape(shape).dup();
             case NHWC -> g.permute(0, 3, 1, 2).dup();
         };
     }
-
 }

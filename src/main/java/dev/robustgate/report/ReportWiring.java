@@ -33,13 +33,8 @@ public final class ReportWiring {
         p.setProperty("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
         p.setProperty("max-heap", (Runtime.getRuntime().maxMemory() >> 20) + " MiB");
         try {
-            java.nio.file.Files.createDirectories(dir);
-            Path tmp = java.nio.file.Files.createTempFile(dir, ".environment-", ".properties");
-            try (var out = java.nio.file.Files.newOutputStream(tmp)) {
-                p.store(out, "written by RobustGate for Allure");
-            }
-            java.nio.file.Files.move(tmp, dir.resolve("environment.properties"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            dev.robustgate.AtomicFiles.write(dir.resolve("environment.properties"),
+                    out -> p.store(out, "written by RobustGate for Allure"));
         } catch (java.io.IOException | RuntimeException e) {
             System.err.println("[robustgate] could not write " + dir.resolve("environment.properties") + ": " + e);
         }

@@ -22,8 +22,6 @@ import java.util.Map;
  * {@code RobustGateCli.commandLine()} would let tests use the real one.
  */
 final class CliRun {
-    /** Tag of tests that document a bug found in the CLI and fail until it is fixed (exclude with -DexcludedGroups). */
-    static final String KNOWN_BUG = "cli-known-bug";
 
     private CliRun() {}
 

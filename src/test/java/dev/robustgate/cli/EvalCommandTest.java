@@ -176,10 +176,8 @@ class EvalCommandTest {
     }
 
     /**
-     * Known bug (EvalCommand.java:128-133): --json is looked at only after the evaluation. A path that
-     * names a directory then fails with a FileSystemException stack trace and exit 1, the measured
-     * result is lost, and the .eval-*.json temporary file stays behind. Expected: exit 2 and one line
-     * before any work (as for the other options), and no temporary file either way.
+     * --json is checked before any work: a long evaluation must not be lost to a bad path at the end.
+     * A directory is refused with one line and exit 2, and no temporary file is left behind.
      */
     @Test
     void aJsonPathThatIsADirectoryIsRejectedUpFront() throws IOException {
@@ -194,11 +192,11 @@ class EvalCommandTest {
         assertThat(r.out()).as("rejected before the evaluation: %s", r).doesNotContain("robust accuracy");
         try (Stream<Path> left = Files.list(tmp)) {
             assertThat(left.map(p -> p.getFileName().toString())).as("temporary files left behind")
-                    .noneMatch(n -> n.startsWith(".eval-"));
+                    .noneMatch(n -> n.startsWith("."));
         }
     }
 
-    /** Known bug, same place: a --json under a regular file (createDirectories fails) is found out only after the run. */
+    /** A --json under a regular file (its directory cannot be created) is refused before the run too. */
     @Test
     void aJsonPathUnderAFileIsRejectedUpFront() throws IOException {
         Path file = Files.writeString(tmp.resolve("a-file"), "x");

@@ -162,10 +162,7 @@ class GateCommandTest {
         assertThat(r.out()).doesNotContain("GATE");
     }
 
-    /**
-     * Known bug (GateCommand.java:50): the PatternSyntaxException's message goes out as is, on two lines
-     * ("Unclosed group near index 1" and the pattern), without naming --select.
-     */
+    /** A malformed --select is one line that names the option, not the regex engine's two-line message. */
     @Test
     void anInvalidPatternGivesOneLineNamingTheOption() {
         CliRun.Result r = gate("--select", "(");
