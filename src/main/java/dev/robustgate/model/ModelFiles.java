@@ -14,12 +14,15 @@ public final class ModelFiles {
     private ModelFiles() {}
 
     /**
-     * A DL4J MultiLayerNetwork zip for 1x28x28 inputs. A dense first layer means the network takes
+     * A DL4J MultiLayerNetwork zip, or a Keras HDF5 file ({@code .h5}, see {@link KerasModels}), for 1x28x28 inputs. A dense first layer means the network takes
      * flat vectors; anything else is taken as NCHW.
      */
     public static Dl4jClassifier load(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new RobustGateException(file + ": no such model file");
+        }
+        if (file.getFileName().toString().matches(".*\\.(h5|hdf5)$")) {
+            return KerasModels.load(file);
         }
         try {
             MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false);

@@ -1,0 +1,87 @@
+package dev.robustgate.model;
+
+import dev.robustgate.RobustGateException;
+import org.deeplearning4j.nn.api.layers.IOutputLayer;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.modelimport.keras.KerasModelImport;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Loads a Keras HDF5 Sequential classifier (Conv2D, MaxPooling2D, Flatten, Dense, Dropout;
+ * channels_last) as a victim. The imported network takes NHWC input and its Dropout layers come
+ * back as dropout on every layer; {@link Dl4jClassifier} converts the layout and clears the dropout,
+ * so callers see the usual NCHW white box. A file saved without a training configuration has no
+ * loss, hence no input gradient: its final softmax Dense layer is replaced by the equivalent output
+ * layer with softmax cross-entropy, with the same weights.
+ */
+public final class KerasModels {
+    private KerasModels() {}
+
+    /** A Keras model over 28x28 grey images, named after its file. */
+    public static Dl4jClassifier load(Path file) {
+        return load(file, new long[]{1, 28, 28});
+    }
+
+    /** {@code sampleShape} in RobustGate's NCHW order, e.g. [1, 28, 28]. */
+    public static Dl4jClassifier load(Path file, long[] sampleShape) {
+        if (!Files.isRegularFile(file)) {
+            throw new RobustGateException(file + ": no such Keras model file");
+        }
+        requireHdf5Signature(file);
+        MultiLayerNetwork net;
+        try {
+            net = KerasModelImport.importKerasSequentialModelAndWeights(file.toString(), false);
+        } catch (Exception | LinkageError e) {
+            throw new RobustGateException(file + ": not a readable Keras HDF5 Sequential model (" + e.getMessage() + ")", e);
+        }
+        if (!(net.getOutputLayer() instanceof IOutputLayer)) {
+            net = withCrossEntropyOutput(file, net);
+        }
+        boolean conv = net.getLayerWiseConfigurations().getConfs().stream()
+                .anyMatch(c -> c.getLayer() instanceof ConvolutionLayer);
+        String name = file.getFileName().toString().replaceFirst("\\.(h5|hdf5|keras)$", "");
+        return new Dl4jClassifier(name, net, sampleShape, conv ? InputLayout.NHWC : InputLayout.FLAT);
+    }
+
+    /** Checked up front: the HDF5 library would print a page of diagnostics before failing. */
+    private static void requireHdf5Signature(Path file) {
+        byte[] signature = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+        byte[] head = new byte[signature.length];
+        try (var in = Files.newInputStream(file)) {
+            int read = in.readNBytes(head, 0, head.length);
+            if (read < head.length || !java.util.Arrays.equals(head, signature)) {
+                throw new RobustGateException(file + ": not an HDF5 file (no HDF5 signature at the start)");
+            }
+        } catch (java.io.IOException e) {
+            throw new RobustGateException(file + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static MultiLayerNetwork withCrossEntropyOutput(Path file, MultiLayerNetwork net) {
+        MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
+        int last = conf.getConfs().size() - 1;
+        NeuralNetConfiguration lastConf = conf.getConf(last);
+        Layer layer = lastConf.getLayer();
+        if (!(layer instanceof DenseLayer dense) || !(dense.getActivationFn() instanceof ActivationSoftmax)) {
+            throw new RobustGateException(file + ": the last layer is " + layer.getClass().getSimpleName()
+                    + " without a loss; expected a Dense layer with softmax activation");
+        }
+        OutputLayer out = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .nIn(dense.getNIn()).nOut(dense.getNOut()).activation(new ActivationSoftmax())
+                .weightInit(dense.getWeightInitFn()).name(dense.getLayerName()).build();
+        lastConf.setLayer(out);
+        MultiLayerNetwork rebuilt = new MultiLayerNetwork(conf);
+        rebuilt.init(net.params().dup(), false);
+        return rebuilt;
+    }
+}
