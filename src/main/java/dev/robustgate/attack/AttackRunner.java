@@ -26,7 +26,19 @@ final class AttackRunner {
 
     static AttackResult run(Attack attack, AttackSettings settings, int stepsPerSample, AttackKernel kernel,
                             DifferentiableClassifier model, Dataset data) {
+        return run(attack, settings, stepsPerSample, kernel, model, data, null);
+    }
+
+    /**
+     * As above, with the identities of {@code data}'s samples in a larger evaluation (null: their
+     * positions), so that a run on a subset draws for each sample what the full run would.
+     */
+    static AttackResult run(Attack attack, AttackSettings settings, int stepsPerSample, AttackKernel kernel,
+                            DifferentiableClassifier model, Dataset data, int[] sampleIds) {
         requireCompatible(model, data);
+        if (sampleIds != null && sampleIds.length != data.size()) {
+            throw new IllegalArgumentException(sampleIds.length + " sample ids for " + data.size() + " samples");
+        }
         long t0 = System.nanoTime();
         Counts before = model.counter().snapshot();
         int n = data.size();
@@ -34,7 +46,7 @@ final class AttackRunner {
         INDArray clean = data.features().reshape(n, d);
         int[] labels = data.labels();
         int[] allIds = new int[n];
-        for (int i = 0; i < n; i++) allIds[i] = i;
+        for (int i = 0; i < n; i++) allIds[i] = sampleIds == null ? i : sampleIds[i];
 
         INDArray cleanProbs = batchedProbabilities(model, data, settings.batchSize());
         int[] cleanPred = Predictions.argMax(cleanProbs);
@@ -77,7 +89,7 @@ final class AttackRunner {
             if (!pending.isEmpty() && attackedEps.length > 0) {
                 int[] rows = pending.stream().mapToInt(Integer::intValue).toArray();
                 AttackBatch batch = new AttackBatch(Nd4j.pullRows(clean, 1, rows), data.sampleShape(),
-                        Rows.pick(labels, rows), targets == null ? null : Rows.pick(targets, rows), rows);
+                        Rows.pick(labels, rows), targets == null ? null : Rows.pick(targets, rows), Rows.pick(allIds, rows));
                 List<BatchOutcome> outcomes = kernel.attack(model, batch, attackedEps);
                 for (int e = 0; e < eps.length; e++) {
                     int k = indexOf(attackedEps, eps[e]);

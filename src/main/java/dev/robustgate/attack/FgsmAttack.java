@@ -14,7 +14,7 @@ import java.util.Map;
  * steepest-ascent direction of the norm, clipped to the box. The gradient does not depend on eps,
  * so a sweep over many eps costs one gradient evaluation per sample in all.
  */
-public final class FgsmAttack implements Attack {
+public final class FgsmAttack implements Attack, SampleKeyedAttack {
     private final AttackSettings settings;
 
     private FgsmAttack(AttackSettings settings) {
@@ -52,7 +52,12 @@ public final class FgsmAttack implements Attack {
 
     @Override
     public AttackResult run(DifferentiableClassifier model, Dataset data) {
-        return AttackRunner.run(this, settings, 1, this::attackBatch, model, data);
+        return run(model, data, null);
+    }
+
+    @Override
+    public AttackResult run(DifferentiableClassifier model, Dataset data, int[] sampleIds) {
+        return AttackRunner.run(this, settings, 1, this::attackBatch, model, data, sampleIds);
     }
 
     private List<BatchOutcome> attackBatch(DifferentiableClassifier model, AttackBatch batch, double[] eps) {

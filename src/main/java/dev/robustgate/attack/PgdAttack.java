@@ -22,7 +22,7 @@ import java.util.Map;
  * it would otherwise return can only drift back (the "last iterate" convention under-reports
  * attack strength and wastes gradient evaluations). Restarts run only on the samples still standing.
  */
-public final class PgdAttack implements Attack {
+public final class PgdAttack implements Attack, SampleKeyedAttack {
     public static final long DEFAULT_SEED = 2024L;
 
     private final AttackSettings settings;
@@ -122,7 +122,12 @@ public final class PgdAttack implements Attack {
 
     @Override
     public AttackResult run(DifferentiableClassifier model, Dataset data) {
-        return AttackRunner.run(this, settings, steps * restarts, this::attackBatch, model, data);
+        return run(model, data, null);
+    }
+
+    @Override
+    public AttackResult run(DifferentiableClassifier model, Dataset data, int[] sampleIds) {
+        return AttackRunner.run(this, settings, steps * restarts, this::attackBatch, model, data, sampleIds);
     }
 
     private List<BatchOutcome> attackBatch(DifferentiableClassifier model, AttackBatch batch, double[] eps) {
