@@ -1,0 +1,262 @@
+package dev.robustgate.attack;
+
+import dev.robustgate.data.Dataset;
+import dev.robustgate.event.AttackStep;
+import dev.robustgate.event.EventBus;
+import dev.robustgate.model.DifferentiableClassifier;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Carlini-Wagner L2, Carlini and Wagner 2017: minimise ||x' - x||_2^2 + c * f(x') over
+ * x' = (tanh(w) + 1) / 2, which keeps x' inside the box without clipping, with Adam on w and a
+ * binary search over c per sample. f is the logit margin with confidence kappa:
+ * max(z_y - max_{j != y} z_j, -kappa) untargeted, max(max_{j != t} z_j - z_t, -kappa) towards t.
+ *
+ * <p>A minimal-perturbation attack: the smallest adversarial found over the whole search counts at
+ * every eps it fits in, measured in the threat model's norm (L2 by default; {@link #threatNorm}
+ * scores the same adversarials in Linf, to take part in a Linf ensemble). Deterministic: the only
+ * random choice is a random target, keyed by sample. Cost per step and sample: one forward
+ * evaluation, and two gradient evaluations while the margin term is active (its gradient is the
+ * difference of two cross-entropy gradients, see {@link LogitGradients}).
+ */
+public final class CarliniWagnerL2Attack implements Attack, SampleKeyedAttack {
+    private final AttackSettings settings;
+    private final int binarySearchSteps;
+    private final int steps;
+    private final double learningRate;
+    private final double initialConst;
+    private final double confidence;
+    private final boolean abortEarly;
+
+    private CarliniWagnerL2Attack(AttackSettings settings, int binarySearchSteps, int steps, double learningRate,
+                                  double initialConst, double confidence, boolean abortEarly) {
+        if (binarySearchSteps < 1) throw new IllegalArgumentException("binary search steps must be >= 1, got " + binarySearchSteps);
+        if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
+        requirePositive("learning rate", learningRate);
+        requirePositive("initial const", initialConst);
+        if (!Double.isFinite(confidence) || confidence < 0) {
+            throw new IllegalArgumentException("confidence (kappa) must be a finite number >= 0, got " + confidence);
+        }
+        this.settings = settings;
+        this.binarySearchSteps = binarySearchSteps;
+        this.steps = steps;
+        this.learningRate = learningRate;
+        this.initialConst = initialConst;
+        this.confidence = confidence;
+        this.abortEarly = abortEarly;
+    }
+
+    private static void requirePositive(String what, double v) {
+        if (!Double.isFinite(v) || v <= 0) throw new IllegalArgumentException(what + " must be a finite number > 0, got " + v);
+    }
+
+    /** 6 binary search steps from c = 0.01, 100 Adam steps of 0.05 each (the paper: 10000 of 0.01; fewer, larger steps keep it CI-sized), kappa 0, abort early: a CI-sized default. */
+    public static CarliniWagnerL2Attack create() {
+        return new CarliniWagnerL2Attack(AttackSettings.of(Norm.L2), 6, 100, 0.05, 0.01, 0, true);
+    }
+
+    private CarliniWagnerL2Attack with(AttackSettings s) {
+        return new CarliniWagnerL2Attack(s, binarySearchSteps, steps, learningRate, initialConst, confidence, abortEarly);
+    }
+
+    public CarliniWagnerL2Attack eps(double... eps) { return with(settings.withEps(eps)); }
+    public CarliniWagnerL2Attack targeted(TargetSelection t) { return with(settings.withTargets(t)); }
+    public CarliniWagnerL2Attack batchSize(int b) { return with(settings.withBatchSize(b)); }
+    /** The norm in which eps and distances are measured; the search itself always minimises L2. */
+    public CarliniWagnerL2Attack threatNorm(Norm n) {
+        return with(new AttackSettings(n, settings.epsilons(), settings.targets(), settings.batchSize()));
+    }
+    public CarliniWagnerL2Attack binarySearchSteps(int b) { return new CarliniWagnerL2Attack(settings, b, steps, learningRate, initialConst, confidence, abortEarly); }
+    public CarliniWagnerL2Attack steps(int s) { return new CarliniWagnerL2Attack(settings, binarySearchSteps, s, learningRate, initialConst, confidence, abortEarly); }
+    public CarliniWagnerL2Attack learningRate(double lr) { return new CarliniWagnerL2Attack(settings, binarySearchSteps, steps, lr, initialConst, confidence, abortEarly); }
+    public CarliniWagnerL2Attack initialConst(double c) { return new CarliniWagnerL2Attack(settings, binarySearchSteps, steps, learningRate, c, confidence, abortEarly); }
+    /** kappa: how far past the boundary (in logits) an adversarial must be. */
+    public CarliniWagnerL2Attack confidence(double kappa) { return new CarliniWagnerL2Attack(settings, binarySearchSteps, steps, learningRate, initialConst, kappa, abortEarly); }
+    /** Stop a sample's Adam run when its loss has not fallen by 0.01% over a tenth of the steps. */
+    public CarliniWagnerL2Attack abortEarly(boolean a) { return new CarliniWagnerL2Attack(settings, binarySearchSteps, steps, learningRate, initialConst, confidence, a); }
+
+    @Override public String name() { return "CW-L2"; }
+    @Override public Norm norm() { return settings.norm(); }
+    @Override public List<Double> epsilons() { return settings.epsilons(); }
+
+    @Override
+    public String describe() {
+        return describe(settings.epsilons().size() == 1 ? "eps=" + AttackSettings.formatEps(settings.epsilons().get(0))
+                : "eps " + settings.epsilons().stream().map(AttackSettings::formatEps).toList());
+    }
+
+    @Override
+    public String describeAt(double eps) {
+        return describe("eps=" + AttackSettings.formatEps(eps));
+    }
+
+    private String describe(String eps) {
+        return name() + "(" + (settings.targets().isTargeted() ? settings.targets().describe() + ", " : "")
+                + (settings.norm() != Norm.L2 ? "scored in " + settings.norm().label() + ", " : "") + eps + ", "
+                + binarySearchSteps + " binary steps x " + steps + " Adam steps of " + learningRate
+                + ", c0=" + initialConst + ", kappa=" + confidence + ")";
+    }
+
+    @Override
+    public Map<String, String> parameters() {
+        Map<String, String> p = settings.parameters(name());
+        p.put("binary search steps", String.valueOf(binarySearchSteps));
+        p.put("steps", String.valueOf(steps));
+        p.put("learning rate", String.valueOf(learningRate));
+        p.put("initial const", String.valueOf(initialConst));
+        p.put("confidence", String.valueOf(confidence));
+        p.put("abort early", String.valueOf(abortEarly));
+        return p;
+    }
+
+    @Override
+    public AttackResult run(DifferentiableClassifier model, Dataset data) {
+        return run(model, data, null);
+    }
+
+    @Override
+    public AttackResult run(DifferentiableClassifier model, Dataset data, int[] sampleIds) {
+        return AttackRunner.run(this, settings, binarySearchSteps * steps, this::attackBatch, model, data, sampleIds);
+    }
+
+    private List<BatchOutcome> attackBatch(DifferentiableClassifier model, AttackBatch batch, double[] eps) {
+        long t0 = System.nanoTime();
+        int m = batch.size();
+        long d = batch.inputs().size(1);
+        INDArray x0All = batch.inputs();
+        // atanh of the input, scaled slightly into (-1, 1) so that pixels at 0 or 1 stay finite.
+        INDArray w0All = Transforms.atanh(x0All.mul(2).subi(1).muli(1 - 1e-6), false);
+
+        double[] c = new double[m];
+        double[] lower = new double[m];
+        double[] upper = new double[m];
+        Arrays.fill(c, initialConst);
+        Arrays.fill(upper, Double.POSITIVE_INFINITY);
+        double[] bestDist = new double[m];
+        Arrays.fill(bestDist, Double.POSITIVE_INFINITY);
+        INDArray best = x0All.dup();
+        boolean[] found = new boolean[m];
+        int[] bestPred = batch.labels().clone();
+        int[] grads = new int[m];
+        long forwards = 0;
+        int checkEvery = Math.max(1, steps / 10);
+
+        for (int bs = 0; bs < binarySearchSteps; bs++) {
+            boolean[] reachedThisRound = new boolean[m];
+            int[] rows = new int[m];
+            for (int i = 0; i < m; i++) rows[i] = i;
+            INDArray x0 = x0All.dup();
+            INDArray w = w0All.dup();
+            INDArray mom = Nd4j.zeros(w.dataType(), m, d);
+            INDArray vel = Nd4j.zeros(w.dataType(), m, d);
+            double[] lastCheck = new double[m];
+            Arrays.fill(lastCheck, Double.POSITIVE_INFINITY);
+            for (int t = 1; t <= steps && rows.length > 0; t++) {
+                long ts = System.nanoTime();
+                int k = rows.length;
+                INDArray tanh = Transforms.tanh(w, true);
+                INDArray x = tanh.add(1).muli(0.5);
+                INDArray logits = model.logits(x.reshape(batch.batchShape(k)));
+                forwards += k;
+                double[][] z = logits.toDoubleMatrix();
+                INDArray diff = x.sub(x0);
+                double[] dist2 = diff.mul(diff).sum(1).toDoubleVector();
+                double[] size = settings.norm() == Norm.L2 ? null : settings.norm().rowNorms(diff);
+                int[] a = new int[k];
+                int[] b = new int[k];
+                double[] loss = new double[k];
+                List<Integer> hinge = new ArrayList<>(k);
+                for (int j = 0; j < k; j++) {
+                    int r = rows[j];
+                    int goal = batch.lossLabels()[r];
+                    int other = -1;
+                    int arg = 0;
+                    for (int cls = 0; cls < z[j].length; cls++) {
+                        if (z[j][cls] > z[j][arg]) arg = cls;
+                        if (cls != goal && (other < 0 || z[j][cls] > z[j][other])) other = cls;
+                    }
+                    // margin f = z_a - z_b: the label over the runner-up, or the runner-up over the target
+                    a[j] = batch.targeted() ? other : goal;
+                    b[j] = batch.targeted() ? goal : other;
+                    double f = z[j][a[j]] - z[j][b[j]];
+                    loss[j] = dist2[j] + c[r] * Math.max(f, -confidence);
+                    if (f <= -confidence && batch.reached(r, arg)) {
+                        reachedThisRound[r] = true;
+                        // Smallest in the threat model's norm (L2, the search's own, unless scored elsewhere).
+                        double d2 = size == null ? Math.sqrt(dist2[j]) : size[j];
+                        if (d2 < bestDist[r]) {
+                            bestDist[r] = d2;
+                            best.putRow(r, x.getRow(j));
+                            bestPred[r] = arg;
+                            found[r] = true;
+                        }
+                    }
+                    if (f > -confidence) hinge.add(j);
+                }
+                // dLoss/dx = 2 (x - x0) + c * grad f, the last term only where the hinge is active.
+                INDArray gx = diff.muli(2);
+                if (!hinge.isEmpty()) {
+                    int[] h = hinge.stream().mapToInt(Integer::intValue).toArray();
+                    boolean allRows = h.length == k;
+                    INDArray xh = allRows ? x : Nd4j.pullRows(x, 1, h);
+                    INDArray gf = LogitGradients.ofDifference(model, xh, batch.batchShape(h.length), Rows.pick(a, h), Rows.pick(b, h));
+                    double[] ch = new double[h.length];
+                    for (int q = 0; q < h.length; q++) {
+                        ch[q] = c[rows[h[q]]];
+                        grads[rows[h[q]]] += 2;
+                    }
+                    gf.muliColumnVector(Nd4j.createFromArray(ch).castTo(gf.dataType()).reshape(h.length, 1));
+                    if (allRows) {
+                        gx.addi(gf);
+                    } else {
+                        for (int q = 0; q < h.length; q++) gx.getRow(h[q]).addi(gf.getRow(q));
+                    }
+                }
+                // Chain rule through x = (tanh(w) + 1) / 2, then Adam.
+                INDArray gw = gx.muli(tanh.mul(tanh).rsubi(1).muli(0.5));
+                mom.muli(0.9).addi(gw.mul(0.1));
+                vel.muli(0.999).addi(gw.mul(gw).muli(0.001));
+                double mHat = 1 - Math.pow(0.9, t);
+                double vHat = 1 - Math.pow(0.999, t);
+                w.subi(mom.div(mHat).divi(Transforms.sqrt(vel.div(vHat), false).addi(1e-8)).muli(learningRate));
+
+                if (abortEarly && t % checkEvery == 0) {
+                    List<Integer> keep = new ArrayList<>(k);
+                    for (int j = 0; j < k; j++) {
+                        if (!(loss[j] > lastCheck[rows[j]] * 0.9999)) keep.add(j);
+                        lastCheck[rows[j]] = loss[j];
+                    }
+                    if (keep.size() < k) {
+                        int[] kept = keep.stream().mapToInt(Integer::intValue).toArray();
+                        rows = Rows.pick(rows, kept);
+                        if (kept.length > 0) {
+                            x0 = Nd4j.pullRows(x0, 1, kept);
+                            w = Nd4j.pullRows(w, 1, kept);
+                            mom = Nd4j.pullRows(mom, 1, kept);
+                            vel = Nd4j.pullRows(vel, 1, kept);
+                        }
+                    }
+                }
+                EventBus.emit(new AttackStep(name(), Double.POSITIVE_INFINITY, bs, t, steps, rows.length, (System.nanoTime() - ts) / 1e9));
+            }
+            for (int r = 0; r < m; r++) {
+                if (reachedThisRound[r]) {
+                    upper[r] = Math.min(upper[r], c[r]);
+                    c[r] = (lower[r] + upper[r]) / 2;
+                } else {
+                    lower[r] = Math.max(lower[r], c[r]);
+                    c[r] = Double.isInfinite(upper[r]) ? c[r] * 10 : (lower[r] + upper[r]) / 2;
+                }
+            }
+        }
+        return MinimalAdversarials.atEachEps(batch, settings.norm(), eps, best, found, bestPred, grads, forwards,
+                (System.nanoTime() - t0) / 1e9);
+    }
+}
