@@ -5,6 +5,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.robustgate.attack.Attack;
+import dev.robustgate.attack.CarliniWagnerL2Attack;
+import dev.robustgate.attack.DeepFoolAttack;
+import dev.robustgate.attack.SquareAttack;
+import dev.robustgate.attack.WorstCaseOf;
+import dev.robustgate.metric.MaskingCheck;
+import dev.robustgate.metric.MaskingChecks;
+import dev.robustgate.metric.MaskingReport;
+import dev.robustgate.metric.MinimalPerturbation;
 import dev.robustgate.attack.AttackResult;
 import dev.robustgate.attack.EpsResult;
 import dev.robustgate.attack.FgsmAttack;
@@ -32,13 +40,13 @@ import java.util.concurrent.Callable;
 
 /** Evaluates one model under one attack at one or more eps, and writes the result as JSON. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Evaluate a victim or a model file under FGSM or PGD at one or more eps.")
+        description = "Evaluate a victim or a model file (DL4J zip or Keras .h5) under one attack, or the worst case of the strong ensemble, at one or more eps.")
 final class EvalCommand implements Callable<Integer> {
 
     static final class Source {
         @Option(names = "--victim", paramLabel = "NAME", description = "A named victim (trained and cached on first use).")
         String victim;
-        @Option(names = "--model", paramLabel = "PATH", description = "A DL4J MultiLayerNetwork zip.")
+        @Option(names = "--model", paramLabel = "PATH", description = "A DL4J MultiLayerNetwork zip or a Keras HDF5 Sequential model (.h5).")
         Path model;
     }
 
@@ -49,21 +57,41 @@ final class EvalCommand implements Callable<Integer> {
     String data;
     @Option(names = "--limit", defaultValue = "1000", description = "Evaluate the first N test samples (default: ${DEFAULT-VALUE}).")
     int limit;
-    @Option(names = "--attack", defaultValue = "fgsm", description = "fgsm or pgd (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--attack", defaultValue = "fgsm", description = "fgsm, pgd, cw, deepfool, square or strong "
+            + "(worst case of PGD with restarts, C&W and Square) (default: ${DEFAULT-VALUE}).")
     String attack;
     @Option(names = "--norm", defaultValue = "linf", description = "linf or l2 (default: ${DEFAULT-VALUE}).")
     String norm;
     @Option(names = "--eps", split = ",", required = true, description = "Comma-separated radii, e.g. 0.01,0.05,0.1.")
     double[] eps;
-    @Option(names = "--steps", defaultValue = "40", description = "PGD steps (default: ${DEFAULT-VALUE}).")
-    int steps;
+    @Option(names = "--steps", description = "Steps: PGD (default 40), DeepFool (default 50), C&W Adam steps per binary search step (default 100).")
+    Integer steps;
     @Option(names = "--step-size", description = "PGD step size (default: 2.5 * eps / steps).")
     Double stepSize;
     @Option(names = "--random-start", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "PGD: start from a uniform point of the ball (default: on, as in the library; --no-random-start to turn off).")
     boolean randomStart;
-    @Option(names = "--restarts", defaultValue = "1", description = "PGD restarts (need --random-start).")
-    int restarts;
+    @Option(names = "--restarts", description = "PGD restarts (need --random-start; default 1, 5 in strong).")
+    Integer restarts;
+    @Option(names = "--confidence", defaultValue = "0", description = "C&W: kappa, the logit margin required (default: ${DEFAULT-VALUE}).")
+    double confidence;
+    @Option(names = "--binary-steps", defaultValue = "6", description = "C&W: binary search steps over c (default: ${DEFAULT-VALUE}).")
+    int binarySteps;
+    @Option(names = "--learning-rate", defaultValue = "0.05", description = "C&W: Adam learning rate (default: ${DEFAULT-VALUE}).")
+    double learningRate;
+    @Option(names = "--initial-const", defaultValue = "0.01", description = "C&W: initial c (default: ${DEFAULT-VALUE}).")
+    double initialConst;
+    @Option(names = "--overshoot", defaultValue = "0.02", description = "DeepFool: overshoot (default: ${DEFAULT-VALUE}).")
+    double overshoot;
+    @Option(names = "--candidates", defaultValue = "10", description = "DeepFool: candidate classes (default: ${DEFAULT-VALUE}).")
+    int candidates;
+    @Option(names = "--queries", defaultValue = "1000", description = "Square: query budget per sample and eps (default: ${DEFAULT-VALUE}).")
+    int queries;
+    @Option(names = "--p-init", defaultValue = "0.3", description = "Square: initial window fraction (default: ${DEFAULT-VALUE}).")
+    double pInit;
+    @Option(names = "--masking-checks", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Run the gradient-masking checks at the Linf eps and report their flags (default: on; --no-masking-checks to skip).")
+    boolean maskingChecks;
     @Option(names = "--last-iterate", description = "PGD: run every step and score the last iterate (torchattacks/ART convention) instead of stopping at the first success.")
     boolean lastIterate;
     @Option(names = "--seed", defaultValue = "" + PgdAttack.DEFAULT_SEED, description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
@@ -78,7 +106,21 @@ final class EvalCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    private static final List<String> PGD_ONLY = List.of("--steps", "--step-size", "--random-start", "--restarts", "--last-iterate");
+    private static final java.util.Map<String, List<String>> OPTION_ATTACKS = java.util.Map.ofEntries(
+            java.util.Map.entry("--steps", List.of("pgd", "deepfool", "cw", "strong")),
+            java.util.Map.entry("--step-size", List.of("pgd", "strong")),
+            java.util.Map.entry("--random-start", List.of("pgd", "strong")),
+            java.util.Map.entry("--restarts", List.of("pgd", "strong")),
+            java.util.Map.entry("--last-iterate", List.of("pgd")),
+            java.util.Map.entry("--confidence", List.of("cw", "strong")),
+            java.util.Map.entry("--binary-steps", List.of("cw", "strong")),
+            java.util.Map.entry("--learning-rate", List.of("cw", "strong")),
+            java.util.Map.entry("--initial-const", List.of("cw", "strong")),
+            java.util.Map.entry("--overshoot", List.of("deepfool")),
+            java.util.Map.entry("--candidates", List.of("deepfool")),
+            java.util.Map.entry("--queries", List.of("square", "strong")),
+            java.util.Map.entry("--p-init", List.of("square", "strong")));
+    private static final List<String> ATTACKS = List.of("fgsm", "pgd", "cw", "deepfool", "square", "strong");
 
     @Override
     public Integer call() throws Exception {
@@ -97,7 +139,8 @@ final class EvalCommand implements Callable<Integer> {
         dev.robustgate.report.ReportWiring.installOnce();
         DifferentiableClassifier model = source.victim != null ? victims.get(source.victim).model()
                 : ModelFiles.load(source.model);
-        AttackResult r = a.run(model, test);
+        WorstCaseOf.Detailed detailed = a instanceof WorstCaseOf w ? w.runDetailed(model, test) : null;
+        AttackResult r = detailed != null ? detailed.combined() : a.run(model, test);
         Proportion clean = CleanAccuracy.of(r);
 
         ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -121,10 +164,54 @@ final class EvalCommand implements Callable<Integer> {
             Double sr = r.cleanCorrect() == 0 ? null : SuccessRate.of(r, e.eps()).value();
             if (sr == null) o.putNull("success_rate"); else o.put("success_rate", sr);
             o.put("gradient_evaluations", e.gradientEvaluations());
+            o.put("forward_evaluations", e.forwardEvaluations());
             o.put("seconds", e.seconds());
             System.out.printf(Locale.ROOT, "  eps=%-8s robust accuracy %.4f %s  success rate %s  gradient evaluations %d  %.1f s%n",
                     (float) e.eps(), ra.value(), ra.interval(), sr == null ? "n/a" : String.format(Locale.ROOT, "%.4f", sr),
                     e.gradientEvaluations(), e.seconds());
+        }
+        if (detailed != null) {
+            ArrayNode members = out.putArray("members");
+            for (WorstCaseOf.MemberRun m : detailed.members()) {
+                ObjectNode mo = members.addObject();
+                mo.put("attack", m.attack().describe());
+                mo.put("samples_attacked", m.samples().length);
+                mo.put("gradient_evaluations", m.result() == null ? 0 : m.result().cost().gradient());
+                mo.put("forward_evaluations", m.result() == null ? 0 : m.result().cost().forward());
+                ObjectNode broke = mo.putObject("newly_broken");
+                m.newlyBroken().forEach((eps, k) -> broke.put(String.valueOf(eps), k));
+                System.out.printf(Locale.ROOT, "  member %s: %d samples attacked, %d gradient and %d forward evaluations, newly broken %s%n",
+                        m.attack().name(), m.samples().length, mo.get("gradient_evaluations").asLong(),
+                        mo.get("forward_evaluations").asLong(), m.newlyBroken());
+            }
+        }
+        if (a instanceof DeepFoolAttack || a instanceof CarliniWagnerL2Attack) {
+            MinimalPerturbation mp = MinimalPerturbation.of(r);
+            ObjectNode mo = out.putObject("minimal_perturbation");
+            mo.put("norm", r.norm().label());
+            mo.put("searched_eps", mp.searchedEps());
+            putNumber(mo, "median_distance", mp.medianDistance());
+            putNumber(mo, "rho_adv", mp.empiricalRobustness());
+            mo.put("not_found", mp.notFound());
+            System.out.println("  " + mp);
+        }
+        if (maskingChecks) {
+            ObjectNode mo = out.putObject("masking");
+            double[] linf = java.util.Arrays.stream(eps).filter(e -> e > 0 && e <= 1).distinct().toArray();
+            if (r.norm() != Norm.LINF || linf.length == 0) {
+                mo.put("skipped", "the masking checks are Linf checks at eps in (0, 1]; this evaluation is "
+                        + r.norm().label() + " at " + java.util.Arrays.toString(eps));
+            } else {
+                MaskingReport report = MaskingChecks.linf(linf).seed(seed).run(model, test);
+                mo.put("suspected", report.suspected());
+                mo.put("summary", report.summary());
+                mo.put("setup", report.setup());
+                ArrayNode checks = mo.putArray("checks");
+                for (MaskingCheck c : report.checks()) {
+                    checks.addObject().put("name", c.name()).put("suspected", c.suspected()).put("evidence", c.evidence());
+                }
+                System.out.println(report);
+            }
         }
         out.put("forward_evaluations", r.cost().forward());
         out.put("total_gradient_evaluations", r.cost().gradient());
@@ -134,6 +221,10 @@ final class EvalCommand implements Callable<Integer> {
             System.out.println("wrote " + jsonOut);
         }
         return 0;
+    }
+
+    private static void putNumber(ObjectNode o, String key, double v) {
+        if (Double.isFinite(v)) o.put(key, v); else o.putNull(key);
     }
 
     /** Checks the JSON destination before any work, so a long evaluation is never lost at the end. */
@@ -157,26 +248,62 @@ final class EvalCommand implements Callable<Integer> {
     private Attack attack() {
         Norm n = Norm.parse(norm);
         TargetSelection t = targets();
-        return switch (attack.toLowerCase(Locale.ROOT)) {
-            case "fgsm", "fgm" -> {
-                for (String o : PGD_ONLY) {
-                    if (spec.commandLine().getParseResult().hasMatchedOption(o)) {
-                        throw new IllegalArgumentException(o + " applies to --attack pgd only, not " + attack);
-                    }
-                }
-                yield FgsmAttack.of(n).eps(eps).targeted(t).batchSize(batchSize);
+        String name = attack.toLowerCase(Locale.ROOT);
+        if (name.equals("fgm")) name = "fgsm";
+        if (!ATTACKS.contains(name)) {
+            throw new IllegalArgumentException("unknown attack '" + attack + "': use one of " + ATTACKS);
+        }
+        for (var e : OPTION_ATTACKS.entrySet()) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(e.getKey()) && !e.getValue().contains(name)) {
+                throw new IllegalArgumentException(e.getKey() + " applies to --attack " + String.join(", ", e.getValue())
+                        + " only, not " + attack);
             }
-            case "pgd" -> {
-                if (restarts > 1 && !randomStart) {
-                    throw new IllegalArgumentException("--restarts " + restarts + " needs random starts (drop --no-random-start)");
-                }
-                PgdAttack p = PgdAttack.of(n).eps(eps).steps(steps).randomStart(randomStart).restarts(restarts)
-                        .seed(seed).targeted(t).batchSize(batchSize).earlyStop(!lastIterate);
-                yield stepSize != null ? p.stepSize(stepSize) : p;
+        }
+        int r = restarts == null ? (name.equals("strong") ? 5 : 1) : restarts;
+        if (r > 1 && !randomStart) {
+            throw new IllegalArgumentException("--restarts " + r + " needs random starts (drop --no-random-start)");
+        }
+        return switch (name) {
+            case "fgsm" -> FgsmAttack.of(n).eps(eps).targeted(t).batchSize(batchSize);
+            case "pgd" -> pgd(n, t, r).earlyStop(!lastIterate);
+            case "deepfool" -> {
+                requireNorm(n, Norm.L2, "deepfool");
+                if (t.isTargeted()) throw new IllegalArgumentException("--targeted does not apply to deepfool (untargeted only)");
+                yield DeepFoolAttack.l2().eps(eps).steps(steps == null ? 50 : steps).overshoot(overshoot)
+                        .candidates(candidates).batchSize(batchSize);
             }
-            default -> throw new IllegalArgumentException("unknown attack '" + attack + "': use one of "
-                    + List.of("fgsm", "pgd"));
+            case "cw" -> cw(t).threatNorm(n);
+            case "square" -> {
+                requireNorm(n, Norm.LINF, "square");
+                yield square(t);
+            }
+            default -> {
+                requireNorm(n, Norm.LINF, "strong");
+                yield WorstCaseOf.of(pgd(n, t, r), cw(t).threatNorm(Norm.LINF).steps(steps == null ? 100 : steps), square(t));
+            }
         };
+    }
+
+    private PgdAttack pgd(Norm n, TargetSelection t, int r) {
+        PgdAttack p = PgdAttack.of(n).eps(eps).steps(steps == null ? 40 : steps).randomStart(randomStart).restarts(r)
+                .seed(seed).targeted(t).batchSize(batchSize);
+        return stepSize != null ? p.stepSize(stepSize) : p;
+    }
+
+    private CarliniWagnerL2Attack cw(TargetSelection t) {
+        return CarliniWagnerL2Attack.create().eps(eps).steps(steps == null ? 100 : steps).binarySearchSteps(binarySteps)
+                .learningRate(learningRate).initialConst(initialConst).confidence(confidence).targeted(t).batchSize(batchSize);
+    }
+
+    private SquareAttack square(TargetSelection t) {
+        return SquareAttack.linf().eps(eps).queries(queries).pInit(pInit).seed(seed).targeted(t).batchSize(batchSize);
+    }
+
+    private static void requireNorm(Norm given, Norm required, String attack) {
+        if (given != required) {
+            throw new IllegalArgumentException("--attack " + attack + " measures " + required.label() + ", not "
+                    + given.label() + " (use --norm " + required.label().toLowerCase(Locale.ROOT) + ")");
+        }
     }
 
     private TargetSelection targets() {

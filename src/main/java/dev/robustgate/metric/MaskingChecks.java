@@ -1,0 +1,184 @@
+package dev.robustgate.metric;
+
+import dev.robustgate.attack.AttackResult;
+import dev.robustgate.attack.EpsResult;
+import dev.robustgate.attack.FgsmAttack;
+import dev.robustgate.attack.PgdAttack;
+import dev.robustgate.attack.SquareAttack;
+import dev.robustgate.data.Dataset;
+import dev.robustgate.model.DifferentiableClassifier;
+import org.apache.commons.math3.distribution.BinomialDistribution;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Sanity checks that catch gradient masking (Athalye et al. 2018; Carlini et al. 2019, "On
+ * evaluating adversarial robustness"), where a gradient attack fails because the gradient is
+ * useless rather than because the model is robust:
+ * <ol>
+ *   <li>robust accuracy must not rise with eps (per attack sweep);</li>
+ *   <li>an unbounded PGD (eps = 1 covers the whole [0, 1] box), started at the clean input, must
+ *       drive accuracy to chance or below;</li>
+ *   <li>a black-box attack (Square) must not beat the white-box one (PGD);</li>
+ *   <li>FGSM must not beat PGD at the same eps;</li>
+ *   <li>the fraction of zero or non-finite input gradients must stay below a threshold.</li>
+ * </ol>
+ * "Beats" and "rises" are paired comparisons on the same samples: with b samples where the
+ * suspicious thing happens and c where the opposite does, a check flags when b > c and the exact
+ * one-sided sign test (b of b + c under p = 1/2) gives p < alpha, so one unlucky sample does not
+ * flag but a systematic effect does.
+ */
+public final class MaskingChecks {
+    public static final String RISES_WITH_EPS = "accuracy rises with eps";
+    public static final String UNBOUNDED_ABOVE_CHANCE = "unbounded PGD stays above chance";
+    public static final String BLACK_BOX_BEATS_WHITE_BOX = "black box beats white box";
+    public static final String FGSM_BEATS_PGD = "FGSM beats PGD";
+    public static final String USELESS_GRADIENTS = "zero or non-finite gradients";
+
+    private final double[] eps;
+    private final int pgdSteps;
+    private final int unboundedSteps;
+    private final int squareQueries;
+    private final long seed;
+    private final double gradientThreshold;
+    private final double alpha;
+
+    private MaskingChecks(double[] eps, int pgdSteps, int unboundedSteps, int squareQueries, long seed,
+                          double gradientThreshold, double alpha) {
+        if (eps.length == 0) throw new IllegalArgumentException("at least one eps is required");
+        for (double e : eps) {
+            if (!(e > 0 && e <= 1)) throw new IllegalArgumentException("eps must be in (0, 1] (Linf), got " + e);
+        }
+        if (pgdSteps < 1 || unboundedSteps < 1 || squareQueries < 1) {
+            throw new IllegalArgumentException("steps and queries must be >= 1, got " + pgdSteps + ", " + unboundedSteps + ", " + squareQueries);
+        }
+        if (!(gradientThreshold >= 0 && gradientThreshold < 1)) {
+            throw new IllegalArgumentException("gradient threshold must be in [0, 1), got " + gradientThreshold);
+        }
+        if (!(alpha > 0 && alpha < 1)) throw new IllegalArgumentException("alpha must be in (0, 1), got " + alpha);
+        this.eps = eps.clone();
+        Arrays.sort(this.eps);
+        this.pgdSteps = pgdSteps;
+        this.unboundedSteps = unboundedSteps;
+        this.squareQueries = squareQueries;
+        this.seed = seed;
+        this.gradientThreshold = gradientThreshold;
+        this.alpha = alpha;
+    }
+
+    /**
+     * Linf checks at the given radii: PGD 20 steps, unbounded PGD 50 steps, Square 500 queries at
+     * the largest eps, seed 2024, flag gradients above 5% zero or non-finite, alpha 0.05.
+     */
+    public static MaskingChecks linf(double... eps) {
+        return new MaskingChecks(eps, 20, 50, 500, PgdAttack.DEFAULT_SEED, 0.05, 0.05);
+    }
+
+    public MaskingChecks pgdSteps(int s) { return new MaskingChecks(eps, s, unboundedSteps, squareQueries, seed, gradientThreshold, alpha); }
+    public MaskingChecks unboundedSteps(int s) { return new MaskingChecks(eps, pgdSteps, s, squareQueries, seed, gradientThreshold, alpha); }
+    public MaskingChecks squareQueries(int q) { return new MaskingChecks(eps, pgdSteps, unboundedSteps, q, seed, gradientThreshold, alpha); }
+    public MaskingChecks seed(long s) { return new MaskingChecks(eps, pgdSteps, unboundedSteps, squareQueries, s, gradientThreshold, alpha); }
+    public MaskingChecks gradientThreshold(double t) { return new MaskingChecks(eps, pgdSteps, unboundedSteps, squareQueries, seed, t, alpha); }
+    public MaskingChecks alpha(double a) { return new MaskingChecks(eps, pgdSteps, unboundedSteps, squareQueries, seed, gradientThreshold, a); }
+
+    /** Runs FGSM and PGD sweeps, an unbounded PGD, Square at the largest eps and the gradient statistics; checks all. */
+    public MaskingReport run(DifferentiableClassifier model, Dataset data) {
+        AttackResult fgsm = FgsmAttack.linf().eps(eps).run(model, data);
+        AttackResult pgd = PgdAttack.linf().eps(eps).steps(pgdSteps).seed(seed).run(model, data);
+        double largest = eps[eps.length - 1];
+        AttackResult square = SquareAttack.linf().eps(largest).queries(squareQueries).seed(seed).run(model, data);
+        AttackResult unbounded = PgdAttack.linf().eps(1.0).steps(unboundedSteps).randomStart(false).run(model, data);
+        GradientStatistics gradients = GradientStatistics.of(model, data);
+        List<MaskingCheck> checks = new ArrayList<>();
+        checks.add(worse(accuracyRisesWithEps(fgsm, alpha), accuracyRisesWithEps(pgd, alpha)));
+        checks.add(unboundedReachesChance(unbounded, model.numClasses()));
+        checks.add(beats(BLACK_BOX_BEATS_WHITE_BOX, square, pgd, largest, alpha));
+        MaskingCheck fgsmVsPgd = null;
+        for (double e : eps) {
+            MaskingCheck c = beats(FGSM_BEATS_PGD, fgsm, pgd, e, alpha);
+            fgsmVsPgd = fgsmVsPgd == null ? c : worse(fgsmVsPgd, c);
+        }
+        checks.add(fgsmVsPgd);
+        checks.add(gradients(gradients, gradientThreshold));
+        String setup = String.format(Locale.ROOT, "%d samples, Linf eps %s, PGD %d steps seed %d, Square %d queries",
+                data.size(), Arrays.toString(eps), pgdSteps, seed, squareQueries);
+        return new MaskingReport(model.name(), setup, checks, gradients);
+    }
+
+    private static MaskingCheck worse(MaskingCheck a, MaskingCheck b) {
+        return b.suspected() && !a.suspected() ? b : a;
+    }
+
+    /** Flags when, between consecutive eps of one sweep, significantly more samples become robust than stop being robust. */
+    public static MaskingCheck accuracyRisesWithEps(AttackResult sweep, double alpha) {
+        List<EpsResult> per = new ArrayList<>(sweep.perEps());
+        per.sort((x, y) -> Double.compare(x.eps(), y.eps()));
+        String worst = sweep.attack() + ": " + per.size() + " eps, accuracy never rises significantly";
+        for (int k = 1; k < per.size(); k++) {
+            EpsResult small = per.get(k - 1);
+            EpsResult large = per.get(k);
+            int b = 0;
+            int c = 0;
+            for (int i = 0; i < small.size(); i++) {
+                boolean robustSmall = small.sample(i).robust();
+                boolean robustLarge = large.sample(i).robust();
+                if (robustLarge && !robustSmall) b++;
+                if (robustSmall && !robustLarge) c++;
+            }
+            double p = signTest(b, c);
+            String evidence = String.format(Locale.ROOT, "%s: robust %d -> %d of %d from eps %s to %s (%d became robust, %d stopped being; sign test p=%.3g)",
+                    sweep.attack(), small.robustCount(), large.robustCount(), small.size(), (float) small.eps(), (float) large.eps(), b, c, p);
+            if (b > c && p < alpha) return new MaskingCheck(RISES_WITH_EPS, true, evidence);
+        }
+        return new MaskingCheck(RISES_WITH_EPS, false, worst);
+    }
+
+    /** Flags when the unbounded attack leaves accuracy significantly above chance (the 95% interval's lower end above 1/K). */
+    public static MaskingCheck unboundedReachesChance(AttackResult unbounded, int numClasses) {
+        EpsResult r = unbounded.perEps().get(unbounded.perEps().size() - 1);
+        Proportion acc = Proportion.of("robust accuracy", unbounded.victim(), r.description(), r.robustCount(), r.size());
+        double chance = 1.0 / numClasses;
+        boolean flag = acc.interval().lower() > chance;
+        return new MaskingCheck(UNBOUNDED_ABOVE_CHANCE, flag, String.format(Locale.ROOT, "%s: robust accuracy %.3f %s, chance %.3f",
+                r.description(), acc.value(), acc.interval(), chance));
+    }
+
+    /** Flags when {@code weaker} breaks significantly more samples than {@code stronger} at eps (paired). */
+    public static MaskingCheck beats(String name, AttackResult weaker, AttackResult stronger, double eps, double alpha) {
+        EpsResult w = weaker.at(eps);
+        EpsResult s = stronger.at(eps);
+        if (w.size() != s.size()) {
+            throw new IllegalArgumentException("results cover " + w.size() + " and " + s.size() + " samples: compare the same samples");
+        }
+        int b = 0;
+        int c = 0;
+        for (int i = 0; i < w.size(); i++) {
+            boolean brokeW = !w.sample(i).robust();
+            boolean brokeS = !s.sample(i).robust();
+            if (brokeW && !brokeS) b++;
+            if (brokeS && !brokeW) c++;
+        }
+        double p = signTest(b, c);
+        boolean flag = b > c && p < alpha;
+        return new MaskingCheck(name, flag, String.format(Locale.ROOT,
+                "at eps %s: robust %d under %s vs %d under %s of %d (%d broken only by the first, %d only by the second; sign test p=%.3g)",
+                (float) eps, w.robustCount(), weaker.attack(), s.robustCount(), stronger.attack(), w.size(), b, c, p));
+    }
+
+    public static MaskingCheck gradients(GradientStatistics g, double threshold) {
+        Proportion useless = g.uselessFraction();
+        return new MaskingCheck(USELESS_GRADIENTS, useless.value() > threshold, String.format(Locale.ROOT,
+                "%d zero and %d non-finite of %d: %.3f %s, threshold %.3f", g.zero(), g.nonFinite(), g.samples(),
+                useless.value(), useless.interval(), threshold));
+    }
+
+    /** P(X >= b) for X ~ Binomial(b + c, 1/2); 1 when there is nothing to compare. */
+    static double signTest(int b, int c) {
+        int n = b + c;
+        if (n == 0 || b == 0) return 1.0;
+        return 1.0 - new BinomialDistribution(null, n, 0.5).cumulativeProbability(b - 1);
+    }
+}
