@@ -69,11 +69,15 @@ class SquareAttackTest {
     }
 
     @Test
-    void itBreaksAnUndefendedModelAtALargeEps() {
-        // Measured: 16 of 16 broken at eps 0.15 with 300 queries on fashion-mlp-small.
-        EpsResult r = sweep.at(0.15);
-        assertThat(r.successOnCleanCorrect()).isGreaterThanOrEqualTo(r.cleanCorrectCount() - 2);
-        assertThat(sweep.at(0.05).robustCount()).isGreaterThanOrEqualTo(r.robustCount());
+    void withItsDefaultBudgetItIsAsStrongAsPgdOnAnUndefendedModel() {
+        // Measured on these 16 images (11 clean-correct): PGD-40 leaves 0 robust at eps 0.15, Square with
+        // 1000 queries 0 (1794 queries in all), with 300 queries 3. A black box needs more queries than
+        // PGD needs gradients, but gets there.
+        AttackResult r = SquareAttack.linf().eps(0.15).run(model, data);
+        assertThat(SquareAttack.linf().queries()).isEqualTo(1000);
+        assertThat(r.single().robustCount()).isLessThanOrEqualTo(1);
+        assertThat(r.single().forwardEvaluations()).isLessThanOrEqualTo(N + 1000L * r.single().cleanCorrectCount());
+        assertThat(sweep.at(0.05).robustCount()).isGreaterThanOrEqualTo(sweep.at(0.15).robustCount());
     }
 
     @Test
