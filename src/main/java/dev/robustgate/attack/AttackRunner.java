@@ -33,8 +33,8 @@ final class AttackRunner {
         long d = data.sampleLength();
         INDArray clean = data.features().reshape(n, d);
         int[] labels = data.labels();
-        int[] allIds = new int[n];
-        for (int i = 0; i < n; i++) allIds[i] = i;
+        // Positions in the evaluated dataset (a shard keeps its samples' unsharded positions).
+        int[] allIds = data.sampleIds();
 
         INDArray cleanProbs = batchedProbabilities(model, data, settings.batchSize());
         int[] cleanPred = Predictions.argMax(cleanProbs);
@@ -77,7 +77,7 @@ final class AttackRunner {
             if (!pending.isEmpty() && attackedEps.length > 0) {
                 int[] rows = pending.stream().mapToInt(Integer::intValue).toArray();
                 AttackBatch batch = new AttackBatch(Nd4j.pullRows(clean, 1, rows), data.sampleShape(),
-                        Rows.pick(labels, rows), targets == null ? null : Rows.pick(targets, rows), rows);
+                        Rows.pick(labels, rows), targets == null ? null : Rows.pick(targets, rows), Rows.pick(allIds, rows));
                 List<BatchOutcome> outcomes = kernel.attack(model, batch, attackedEps);
                 for (int e = 0; e < eps.length; e++) {
                     int k = indexOf(attackedEps, eps[e]);
