@@ -1,5 +1,7 @@
 package dev.robustgate.bench;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +19,12 @@ public record Measurement(String name, String description, long samples, List<Do
         latencies = Map.copyOf(latencies);
     }
 
+    @JsonProperty
     public double min() { return sorted()[0]; }
+    @JsonProperty
     public double max() { double[] s = sorted(); return s[s.length - 1]; }
 
+    @JsonProperty
     public double median() {
         double[] s = sorted();
         int n = s.length;
@@ -27,9 +32,11 @@ public record Measurement(String name, String description, long samples, List<Do
     }
 
     /** Samples per second at the median repetition. */
+    @JsonProperty
     public double samplesPerSecond() { return samples / median(); }
 
     /** Input-gradient evaluations per second at the median repetition (0 for cases without gradients). */
+    @JsonProperty
     public double gradientsPerSecond() { return gradientEvaluations / median(); }
 
     /** (max - min) / median: the spread of this machine's repetitions, the noise a comparison must exceed. */
