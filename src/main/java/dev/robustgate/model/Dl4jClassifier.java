@@ -177,7 +177,9 @@ public final class Dl4jClassifier implements DifferentiableClassifier {
         return switch (layout) {
             case NCHW -> x;
             case FLAT -> x.reshape(x.size(0), x.length() / x.size(0));
-            case NHWC -> x.permute(0, 2, 3, 1).dup();
+            // One channel: NCHW and NHWC hold the same numbers in the same order, a reshape suffices.
+            case NHWC -> sampleShape[0] == 1 ? x.reshape('c', x.size(0), sampleShape[1], sampleShape[2], 1)
+                    : x.permute(0, 2, 3, 1).dup();
         };
     }
 
@@ -185,7 +187,7 @@ public final class Dl4jClassifier implements DifferentiableClassifier {
         // dup: the gradient may live in DL4J's workspace memory, which the next call reuses.
         return switch (layout) {
             case NCHW, FLAT -> g.reshape(shape).dup();
-            case NHWC -> g.permute(0, 3, 1, 2).dup();
+            case NHWC -> sampleShape[0] == 1 ? g.reshape('c', shape).dup() : g.permute(0, 3, 1, 2).dup();
         };
     }
 }
