@@ -5,7 +5,7 @@ modified) and loads its trained weights (lenet_fmnist.pt), the same weights as
 lenet_fmnist_keras.h5. Cases and conventions follow the reference's attacks.py and train.py:
 inference, one input-gradient pass, FGSM eps 0.1, PGD-Linf eps 0.1 40x0.01 from a random start
 (every step, last iterate), and one training epoch of a fresh LeNet (Adam 1e-3, batch 128).
-Each case: `warmup` unrecorded repetitions, then `reps` timed ones; JSON shaped like the Java
+Each case: `warmup` unrecorded repetitions on a small slice, then `reps` timed ones; JSON shaped like the Java
 side's BenchmarkReport (cases[].name/samples/seconds/gradientEvaluations).
 Run with /usr/bin/python3 (Debian's torch).
 """
@@ -20,7 +20,7 @@ ap.add_argument("--ref-dir", required=True, help="the PyTorch reference's direct
 ap.add_argument("--ref-out", required=True, help="the reference's outputs (lenet_fmnist.pt)")
 ap.add_argument("--limit", type=int, default=10000)
 ap.add_argument("--train-limit", type=int, default=60000)
-ap.add_argument("--batch-size", type=int, default=256)
+ap.add_argument("--batch-size", type=int, default=1000)
 ap.add_argument("--warmup", type=int, default=1)
 ap.add_argument("--reps", type=int, default=3)
 ap.add_argument("--train-reps", type=int, default=1)
@@ -119,14 +119,12 @@ out = {"model": "lenet_fmnist.pt (torch " + torch.__version__ + ")", "execution"
 for name in args.cases.split(","):
     fn, samples, grads = CASES[name]
     train = name == "train_epoch"
+    # Warm-up on a small slice (two batches, or 1024 training samples), as the Java side does.
+    saved = (X, Y, XT)
+    X, Y, XT = X[:2 * BS], Y[:2 * BS], XT[:1024]
     for _ in range(min(args.warmup, 1) if train else args.warmup):
-        if train:
-            saved = XT
-            XT = XT[:1024]
-            fn()
-            XT = saved
-        else:
-            fn()
+        fn()
+    X, Y, XT = saved
     secs = []
     for _ in range(args.train_reps if train else args.reps):
         t = time.perf_counter()

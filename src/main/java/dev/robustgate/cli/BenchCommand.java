@@ -54,7 +54,7 @@ final class BenchCommand implements Callable<Integer> {
     int reps;
     @Option(names = "--train-reps", defaultValue = "1", description = "Timed training epochs (default: ${DEFAULT-VALUE}).")
     int trainReps;
-    @Option(names = "--batch-size", defaultValue = "256", description = "Samples per batch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "1024", description = "Samples per batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
     @Option(names = "--threads", description = "ND4J op and BLAS threads (default: ND4J's choice, the core count).")
     Integer threads;

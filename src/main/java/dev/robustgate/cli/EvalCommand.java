@@ -71,7 +71,7 @@ final class EvalCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--targeted", paramLabel = "random|least-likely", description = "Targeted attack with this target choice.")
     String targeted;
-    @Option(names = "--batch-size", defaultValue = "256", description = "Samples per batch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "1024", description = "Samples per batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
     @Option(names = "--json", paramLabel = "FILE", description = "Write the result as JSON to FILE.")
     Path json;
