@@ -45,8 +45,9 @@ final class AttackRunner {
         long d = data.sampleLength();
         INDArray clean = data.features().reshape(n, d);
         int[] labels = data.labels();
-        int[] allIds = new int[n];
-        for (int i = 0; i < n; i++) allIds[i] = sampleIds == null ? i : sampleIds[i];
+        // Caller-given ids (an ensemble member on the samples still standing) or the dataset's own
+        // (positions in the evaluated dataset; a shard keeps its samples' unsharded positions).
+        int[] allIds = sampleIds != null ? sampleIds.clone() : data.sampleIds();
 
         INDArray cleanProbs = batchedProbabilities(model, data, settings.batchSize());
         int[] cleanPred = Predictions.argMax(cleanProbs);

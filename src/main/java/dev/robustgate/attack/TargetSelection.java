@@ -28,13 +28,18 @@ public abstract class TargetSelection {
         };
     }
 
-    /** Fixed targets, one per sample of the evaluated dataset, in order. */
+    /**
+     * Fixed targets, one per sample of the evaluated dataset, in order. A shard of that dataset
+     * takes the targets of its samples' ids (see {@code Dataset#sampleIds}).
+     */
     public static TargetSelection given(int... targets) {
         int[] copy = targets.clone();
         return new TargetSelection() {
             @Override
             int[] choose(int[] labels, int[] idx, INDArray p, int k) {
-                if (copy.length != labels.length) {
+                boolean identity = true;
+                for (int i = 0; i < idx.length; i++) identity &= idx[i] == i;
+                if (identity ? copy.length != labels.length : java.util.Arrays.stream(idx).anyMatch(i -> i >= copy.length)) {
                     throw new IllegalArgumentException("given " + copy.length + " targets for " + labels.length + " samples");
                 }
                 for (int i = 0; i < copy.length; i++) {
@@ -42,13 +47,15 @@ public abstract class TargetSelection {
                         throw new IllegalArgumentException("target " + copy[i] + " at index " + i + " is outside [0, " + (k - 1) + "]");
                     }
                 }
-                for (int i = 0; i < copy.length; i++) {
-                    if (copy[i] == labels[i]) {
-                        throw new IllegalArgumentException("target " + copy[i] + " at index " + i
+                int[] t = new int[labels.length];
+                for (int i = 0; i < t.length; i++) {
+                    t[i] = copy[idx[i]];
+                    if (t[i] == labels[i]) {
+                        throw new IllegalArgumentException("target " + t[i] + " at index " + idx[i]
                                 + " is the sample's own label: a targeted attack needs another class");
                     }
                 }
-                return copy.clone();
+                return t;
             }
             @Override public String describe() { return "targets given"; }
         };

@@ -20,6 +20,7 @@ import dev.robustgate.attack.Norm;
 import dev.robustgate.attack.PgdAttack;
 import dev.robustgate.attack.TargetSelection;
 import dev.robustgate.data.Dataset;
+import dev.robustgate.data.Shard;
 import dev.robustgate.data.Split;
 import dev.robustgate.fixture.Victims;
 import dev.robustgate.metric.CleanAccuracy;
@@ -98,10 +99,14 @@ final class EvalCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--targeted", paramLabel = "random|least-likely", description = "Targeted attack with this target choice.")
     String targeted;
-    @Option(names = "--batch-size", defaultValue = "256", description = "Samples per batch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "1024", description = "Samples per batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
     @Option(names = "--json", paramLabel = "FILE", description = "Write the result as JSON to FILE.")
     Path json;
+    @Option(names = "--shard", paramLabel = "i/n", description = "Evaluate only shard i of n (1 <= i <= n): every n-th "
+            + "sample from the i-th. Shards keep each sample's random draws, so their per-sample results (in the JSON) "
+            + "are exactly the unsharded run's and their counts add up to its numbers.")
+    String shard;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -126,6 +131,7 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // Check every option before a victim is trained or loaded: a typo must not cost a training run.
         if (limit < 1) throw new IllegalArgumentException("--limit must be >= 1, got " + limit);
+        Shard part = shard == null ? null : Shard.parse(shard);
         Attack a = attack();
         Path jsonOut = json == null ? null : writableJson(json);
         Victims victims = Victims.standard();
@@ -135,7 +141,8 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--model " + source.model + ": no such model file");
         }
         Dataset all = victims.data().load(data, Split.TEST);
-        Dataset test = all.slice(0, Math.min(limit, all.size()));
+        Dataset evaluated = all.slice(0, Math.min(limit, all.size()));
+        Dataset test = part == null ? evaluated : part.of(evaluated);
         dev.robustgate.report.ReportWiring.installOnce();
         DifferentiableClassifier model = source.victim != null ? victims.get(source.victim).model()
                 : ModelFiles.load(source.model);
@@ -148,6 +155,13 @@ final class EvalCommand implements Callable<Integer> {
         out.put("model", source.victim != null ? source.victim : source.model.toString());
         out.put("data", data);
         out.put("samples", test.size());
+        if (part != null) {
+            out.put("shard", part.toString());
+            out.put("unsharded_samples", evaluated.size());
+            ArrayNode ids = out.putArray("sample_ids");
+            for (int id : test.sampleIds()) ids.add(id);
+            out.put("clean_correct", r.cleanCorrect());
+        }
         out.put("clean_accuracy", clean.value());
         out.put("attack", r.description());
         out.set("parameters", om.valueToTree(r.parameters()));
@@ -166,6 +180,12 @@ final class EvalCommand implements Callable<Integer> {
             o.put("gradient_evaluations", e.gradientEvaluations());
             o.put("forward_evaluations", e.forwardEvaluations());
             o.put("seconds", e.seconds());
+            if (part != null) {
+                // Per sample, in sample_ids order: what a merge of the shards needs.
+                o.put("robust_count", e.robustCount());
+                ArrayNode preds = o.putArray("adversarial_predictions");
+                for (int p : e.predictions()) preds.add(p);
+            }
             System.out.printf(Locale.ROOT, "  eps=%-8s robust accuracy %.4f %s  success rate %s  gradient evaluations %d  %.1f s%n",
                     (float) e.eps(), ra.value(), ra.interval(), sr == null ? "n/a" : String.format(Locale.ROOT, "%.4f", sr),
                     e.gradientEvaluations(), e.seconds());

@@ -26,9 +26,16 @@ public final class Dataset {
     private final List<String> classNames;
     private final String contentHash;
     private final String provenance;
+    /** Null means identity: sample i has id i. */
+    private final int[] sampleIds;
 
     public Dataset(String name, Split split, INDArray features, int[] labels, List<String> classNames,
                    String contentHash, String provenance) {
+        this(name, split, features, labels, classNames, contentHash, provenance, null);
+    }
+
+    private Dataset(String name, Split split, INDArray features, int[] labels, List<String> classNames,
+                    String contentHash, String provenance, int[] sampleIds) {
         if (features == null || labels == null) {
             throw new IllegalArgumentException("features and labels must not be null");
         }
@@ -56,6 +63,7 @@ public final class Dataset {
         this.classNames = List.copyOf(classNames);
         this.contentHash = contentHash;
         this.provenance = provenance;
+        this.sampleIds = sampleIds;
     }
 
     public String name() { return name; }
@@ -70,6 +78,46 @@ public final class Dataset {
     public String contentHash() { return contentHash; }
     /** Human-readable origin: "fashion-mnist test, 1000 of 10000 (seed 7)". */
     public String provenance() { return provenance; }
+
+    /**
+     * Each sample's position in the evaluated dataset: the key of every per-sample random draw
+     * (random starts, random targets), so that a sample gets the same draws whether it is
+     * evaluated in one run or in a shard. Identity (0, 1, ..., N-1) for every dataset except a
+     * {@link #shard}, whose ids are the positions of its samples in the dataset it was cut from.
+     */
+    public int[] sampleIds() {
+        if (sampleIds != null) return sampleIds.clone();
+        int[] ids = new int[size()];
+        for (int i = 0; i < ids.length; i++) ids[i] = i;
+        return ids;
+    }
+
+    /**
+     * Shard {@code index} of {@code count} (0-based): the samples at positions index, index + count,
+     * index + 2 count, ... Round-robin rather than contiguous blocks, so that shards of a dataset
+     * sorted by anything (class, difficulty) stay alike and take similar time. The shards together
+     * hold every sample exactly once, and each keeps its samples' {@link #sampleIds}, so per-sample
+     * results of the shards are exactly those of the unsharded run.
+     */
+    public Dataset shard(int index, int count) {
+        if (count < 1) throw new IllegalArgumentException("shard count must be >= 1, got " + count);
+        if (index < 0 || index >= count) {
+            throw new IllegalArgumentException("shard index must be in [0, " + (count - 1) + "], got " + index);
+        }
+        if (count > size()) {
+            throw new IllegalArgumentException("cannot cut " + size() + " samples of " + provenance + " into " + count
+                    + " shards: at most one shard per sample");
+        }
+        if (count == 1) return this;
+        int[] positions = new int[(size() - index + count - 1) / count];
+        for (int k = 0; k < positions.length; k++) positions[k] = index + k * count;
+        Dataset picked = subset(positions, provenance + ", shard " + index + "/" + count);
+        int[] parentIds = sampleIds();
+        int[] ids = new int[positions.length];
+        for (int k = 0; k < ids.length; k++) ids[k] = parentIds[positions[k]];
+        return new Dataset(name, split, picked.features, picked.labels, classNames, picked.contentHash,
+                picked.provenance, ids);
+    }
 
     /** Shape of one sample, e.g. [1, 28, 28]. */
     public long[] sampleShape() {

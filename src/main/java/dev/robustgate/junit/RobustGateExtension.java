@@ -1,6 +1,7 @@
 package dev.robustgate.junit;
 
 import dev.robustgate.data.Dataset;
+import dev.robustgate.data.Shard;
 import dev.robustgate.fixture.VictimSpec;
 import dev.robustgate.fixture.Victims;
 import dev.robustgate.model.Classifier;
@@ -43,7 +44,10 @@ public class RobustGateExtension implements ParameterResolver, BeforeAllCallback
                     + "' is " + p.getType().getSimpleName());
         }
         String dataset = s.dataset().isEmpty() ? datasetOfVictimIn(pc) : s.dataset();
-        return Victims.standard().data().load(dataset, s.split()).sample(s.value(), s.seed());
+        Dataset samples = Victims.standard().data().load(dataset, s.split()).sample(s.value(), s.seed());
+        // -Drobustgate.shard=i/n: this JVM evaluates every n-th sample; ids keep the unsharded draws.
+        Shard shard = Shard.fromSystemProperty();
+        return shard == null ? samples : shard.of(samples);
     }
 
     private static Object resolveVictim(Parameter p, String name) {

@@ -11,7 +11,8 @@ import java.lang.annotation.Target;
 /**
  * Injects a seeded random subset of a dataset as a {@code Dataset}: the same (value, seed) always
  * names the same images. {@code dataset} defaults to the dataset of the method's {@link Victim}
- * parameter, or fashion-mnist when there is none.
+ * parameter, or fashion-mnist when there is none. With {@code -Drobustgate.shard=i/n} only shard i of
+ * those samples is injected (see {@link dev.robustgate.data.Shard}).
  */
 @Documented
 @Target(ElementType.PARAMETER)

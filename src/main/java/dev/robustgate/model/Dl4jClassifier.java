@@ -10,13 +10,15 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 
 /**
  * Adapts a DL4J {@link MultiLayerNetwork} whose last layer is a softmax output layer with
  * cross-entropy loss. The adapter owns the layout conversion and the dropout pitfall:
  * {@code calculateGradients} runs the forward pass in training mode, so dropout is removed
- * from every layer once, here, for the network's whole life as a victim.
+ * from every layer once, here, for the network's whole life as a victim. Supported networks run
+ * through {@link DirectOpsNetwork} instead of DL4J's layers (see {@link Execution}).
  */
 public final class Dl4jClassifier implements DifferentiableClassifier {
     private final String name;
@@ -29,8 +31,36 @@ public final class Dl4jClassifier implements DifferentiableClassifier {
     /** Whether the logit layer applies softmax itself (then its pre-activation is the logits). */
     private final boolean logitLayerIsSoftmax;
     private final EvaluationCounter counter = new EvaluationCounter();
+    /** The network run op by op, or null when a layer of this network is not supported that way. */
+    private final DirectOpsNetwork directOps;
+
+    /**
+     * How the network is evaluated. {@code DIRECT_OPS} (the default wherever the network's layers
+     * allow it) runs each layer as one libnd4j op and backpropagates only the input gradient;
+     * {@code DL4J_LAYERS} uses DL4J's {@code output} and {@code calculateGradients}, which also
+     * compute every parameter gradient. Both agree up to float rounding (see
+     * Dl4jClassifierTest). The system property {@code robustgate.execution} (direct-ops or
+     * dl4j-layers) changes the default, for A/B measurements.
+     */
+    public enum Execution {
+        DIRECT_OPS, DL4J_LAYERS;
+
+        static Execution fromSystemProperty() {
+            String v = System.getProperty("robustgate.execution", "direct-ops");
+            return switch (v) {
+                case "direct-ops" -> DIRECT_OPS;
+                case "dl4j-layers" -> DL4J_LAYERS;
+                default -> throw new IllegalArgumentException("robustgate.execution must be input-only or "
+                        + "full-backprop, got '" + v + "'");
+            };
+        }
+    }
 
     public Dl4jClassifier(String name, MultiLayerNetwork net, long[] sampleShape, InputLayout layout) {
+        this(name, net, sampleShape, layout, Execution.fromSystemProperty());
+    }
+
+    public Dl4jClassifier(String name, MultiLayerNetwork net, long[] sampleShape, InputLayout layout, Execution mode) {
         this.name = name;
         this.net = net;
         this.sampleShape = sampleShape.clone();
@@ -51,6 +81,17 @@ public final class Dl4jClassifier implements DifferentiableClassifier {
         this.logitLayerIsSoftmax = appliesSoftmax(net, logitLayer);
         this.numClasses = (int) net.getLayer(logitLayer).paramTable().get("W").size(1);
         clearDropout(net);
+        this.directOps = mode == Execution.DIRECT_OPS ? DirectOpsNetwork.of(net).orElse(null) : null;
+    }
+
+    /** The same network (shared, not copied) with another gradient mode and a fresh counter. */
+    public Dl4jClassifier withExecution(Execution mode) {
+        return new Dl4jClassifier(name, net, sampleShape, layout, mode);
+    }
+
+    /** The mode in effect: DIRECT_OPS only when it was asked for and the network supports it. */
+    public Execution execution() {
+        return directOps != null ? Execution.DIRECT_OPS : Execution.DL4J_LAYERS;
     }
 
     private static int lastDenseLayer(MultiLayerNetwork net) {
@@ -89,6 +130,9 @@ public final class Dl4jClassifier implements DifferentiableClassifier {
     public synchronized INDArray probabilities(INDArray inputs) {
         InputChecks.requireBatchOf(this, inputs);
         counter.addForward(inputs.size(0));
+        if (directOps != null) {
+            return Transforms.softmax(directOps.logits(toNetwork(inputs)), false);
+        }
         return net.output(toNetwork(inputs), false);
     }
 
@@ -98,6 +142,9 @@ public final class Dl4jClassifier implements DifferentiableClassifier {
         counter.addForward(inputs.size(0));
         int k = logitLayer;
         INDArray x = toNetwork(inputs);
+        if (directOps != null) {
+            return directOps.logits(x);
+        }
         if (!logitLayerIsSoftmax) {
             // Softmax comes later (an ActivationLayer or LossLayer): the layer's output is the logits.
             return net.feedForwardToLayer(k, x, false).get(k + 1).dup();
@@ -118,7 +165,11 @@ public final class Dl4jClassifier implements DifferentiableClassifier {
         InputChecks.requireLabels(this, labels, inputs.size(0));
         counter.addGradient(inputs.size(0));
         INDArray y = Dataset.oneHot(labels, numClasses);
-        INDArray g = net.calculateGradients(toNetwork(inputs), y, null, null).getSecond();
+        INDArray x = toNetwork(inputs);
+        INDArray g = directOps == null ? null : directOps.gradient(x, y.castTo(x.dataType()));
+        if (g == null) {
+            g = net.calculateGradients(x, y, null, null).getSecond();
+        }
         return fromNetwork(g, inputs.shape());
     }
 
@@ -126,7 +177,9 @@ public final class Dl4jClassifier implements DifferentiableClassifier {
         return switch (layout) {
             case NCHW -> x;
             case FLAT -> x.reshape(x.size(0), x.length() / x.size(0));
-            case NHWC -> x.permute(0, 2, 3, 1).dup();
+            // One channel: NCHW and NHWC hold the same numbers in the same order, a reshape suffices.
+            case NHWC -> sampleShape[0] == 1 ? x.reshape('c', x.size(0), sampleShape[1], sampleShape[2], 1)
+                    : x.permute(0, 2, 3, 1).dup();
         };
     }
 
@@ -134,7 +187,7 @@ public final class Dl4jClassifier implements DifferentiableClassifier {
         // dup: the gradient may live in DL4J's workspace memory, which the next call reuses.
         return switch (layout) {
             case NCHW, FLAT -> g.reshape(shape).dup();
-            case NHWC -> g.permute(0, 3, 1, 2).dup();
+            case NHWC -> sampleShape[0] == 1 ? g.reshape('c', shape).dup() : g.permute(0, 3, 1, 2).dup();
         };
     }
 }

@@ -223,4 +223,49 @@ class EvalCommandTest {
             assertThat(left).containsExactly(json);
         }
     }
+
+    @Test
+    void shardsWriteTheirSamplesWhosePredictionsAndCountsMergeIntoTheUnshardedRun() throws IOException {
+        String[] common = {"eval", "--victim", VICTIM, "--attack", "pgd", "--eps", "0.1", "--steps", "3",
+                "--random-start", "--limit", "20"};
+        Path full = tmp.resolve("full.json");
+        CliRun.Result all = CliRun.run(concat(common, "--shard", "1/1", "--json", full.toString()));
+        assertThat(all.exitCode()).as("%s", all).isZero();
+        JsonNode whole = read(full);
+        int[] merged = new int[20];
+        java.util.Arrays.fill(merged, -1);
+        int robust = 0;
+        int samples = 0;
+        for (int s = 1; s <= 3; s++) {
+            Path part = tmp.resolve("shard" + s + ".json");
+            CliRun.Result r = CliRun.run(concat(common, "--shard", s + "/3", "--json", part.toString()));
+            assertThat(r.exitCode()).as("%s", r).isZero();
+            JsonNode root = read(part);
+            assertThat(root.get("shard").asText()).isEqualTo(s + "/3");
+            assertThat(root.get("unsharded_samples").asInt()).isEqualTo(20);
+            JsonNode ids = root.get("sample_ids");
+            JsonNode preds = root.get("results").get(0).get("adversarial_predictions");
+            for (int k = 0; k < ids.size(); k++) merged[ids.get(k).asInt()] = preds.get(k).asInt();
+            robust += root.get("results").get(0).get("robust_count").asInt();
+            samples += root.get("samples").asInt();
+        }
+        JsonNode wholePreds = whole.get("results").get(0).get("adversarial_predictions");
+        for (int i = 0; i < 20; i++) assertThat(merged[i]).as("sample %d", i).isEqualTo(wholePreds.get(i).asInt());
+        assertThat(samples).isEqualTo(20);
+        assertThat(robust).isEqualTo(whole.get("results").get(0).get("robust_count").asInt());
+        assertThat((double) robust / samples).isEqualTo(whole.get("results").get(0).get("robust_accuracy").asDouble());
+    }
+
+    @Test
+    void aMalformedShardIsRejectedBeforeAnyWork() {
+        CliRun.Result r = CliRun.run("eval", "--victim", VICTIM, "--eps", "0.1", "--shard", "3/2");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("1 <= i <= n").contains("3/2");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }

@@ -341,4 +341,56 @@ class Dl4jClassifierTest {
         assertThat(model.sampleShape()).containsExactly(1, 28, 28);
         assertThat(model.network().numParams()).isEqualTo(784L * 32 + 32 + 32L * 10 + 10);
     }
+
+    /** Direct ops and DL4J's layers compute the same function and gradient (double precision). */
+    private static void assertExecutionsAgree(Dl4jClassifier direct, long[] shape, long seed) {
+        assertThat(direct.execution()).as(direct.name()).isEqualTo(Dl4jClassifier.Execution.DIRECT_OPS);
+        Dl4jClassifier layers = direct.withExecution(Dl4jClassifier.Execution.DL4J_LAYERS);
+        assertThat(layers.execution()).isEqualTo(Dl4jClassifier.Execution.DL4J_LAYERS);
+        INDArray x = randomInputs(5, shape, DataType.DOUBLE, seed);
+        int[] labels = {0, 3, 9, 1, 7};
+        assertThat(direct.logits(x).sub(layers.logits(x)).amaxNumber().doubleValue()).as(direct.name()).isLessThan(1e-10);
+        assertThat(direct.probabilities(x).sub(layers.probabilities(x)).amaxNumber().doubleValue()).isLessThan(1e-12);
+        INDArray g = direct.lossGradient(x, labels);
+        INDArray ref = layers.lossGradient(x, labels);
+        assertThat(g.shape()).containsExactly(ref.shape());
+        assertThat(g.sub(ref).amaxNumber().doubleValue()).as("%s gradient", direct.name())
+                .isLessThan(1e-10 * Math.max(1, ref.amaxNumber().doubleValue()));
+    }
+
+    @Test
+    void directOpsAgreeWithDl4jLayersOnLeNetMlpAndChannelsLast() {
+        assertExecutionsAgree(doubleClassifier("lenet", 40), SHAPE, 4001);
+        assertExecutionsAgree(doubleClassifier("mlp-32-16", 41), SHAPE, 4002);
+        assertExecutionsAgree(nhwcClassifier(), new long[]{3, 5, 7}, 4003);
+        // The Keras import shape: a softmax dense layer followed by an identity cross-entropy loss layer.
+        assertExecutionsAgree(new Dl4jClassifier("softmax-dense", smallNet(
+                new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.SIGMOID).build(),
+                new DenseLayer.Builder().nOut(10).activation(Activation.SOFTMAX).build(),
+                new LossLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.IDENTITY).build()),
+                SMALL, InputLayout.NCHW), SMALL, 4004);
+    }
+
+    @Test
+    void aConvolutionThatSkipsInputRowsFallsBackToDl4jPerBatchAndStaysCorrect() {
+        // 3x3 windows at stride 2 over 6x6 read rows 0-4 only: its input gradient is not a plain deconvolution.
+        Dl4jClassifier model = new Dl4jClassifier("strided", smallNet(
+                new ConvolutionLayer.Builder(3, 3).stride(2, 2).nOut(4).activation(Activation.RELU).build(),
+                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build()),
+                SMALL, InputLayout.NCHW);
+        assertExecutionsAgree(model, SMALL, 4005);
+        checkGradient(model, 2, 20, 4006);
+    }
+
+    @Test
+    void layersWithoutADirectOpRunOnDl4j() {
+        Dl4jClassifier model = new Dl4jClassifier("avg-pool", smallNet(
+                new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.RELU).build(),
+                new org.deeplearning4j.nn.conf.layers.SubsamplingLayer.Builder(
+                        org.deeplearning4j.nn.conf.layers.SubsamplingLayer.PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build(),
+                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build()),
+                SMALL, InputLayout.NCHW);
+        assertThat(model.execution()).isEqualTo(Dl4jClassifier.Execution.DL4J_LAYERS);
+        checkGradient(model, 2, 20, 4007);
+    }
 }

@@ -1,0 +1,154 @@
+package dev.robustgate.cli;
+
+import dev.robustgate.bench.BenchmarkComparison;
+import dev.robustgate.bench.BenchmarkReport;
+import dev.robustgate.bench.BenchmarkRunner;
+import dev.robustgate.bench.Latency;
+import dev.robustgate.bench.MachineInfo;
+import dev.robustgate.bench.Measurement;
+import dev.robustgate.data.Dataset;
+import dev.robustgate.data.Split;
+import dev.robustgate.fixture.Victims;
+import dev.robustgate.model.DifferentiableClassifier;
+import dev.robustgate.model.Dl4jClassifier;
+import dev.robustgate.model.ModelFiles;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** Times inference, input gradients, FGSM, PGD-40 and a training epoch on one model; writes and compares JSON. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmark a victim or a model file: samples/s and gradient evaluations/s with min/median/max "
+                + "over repetitions after warm-up. Exit 1 when --compare finds a slowdown beyond noise.")
+final class BenchCommand implements Callable<Integer> {
+
+    static final class Source {
+        @Option(names = "--victim", paramLabel = "NAME", description = "A named victim (trained and cached on first use).")
+        String victim;
+        @Option(names = "--model", paramLabel = "PATH", description = "A DL4J MultiLayerNetwork zip or a Keras Sequential .h5.")
+        Path model;
+    }
+
+    @ArgGroup(multiplicity = "0..1")
+    Source source;
+
+    @Option(names = "--limit", defaultValue = "1000", description = "Test samples per case (default: ${DEFAULT-VALUE}).")
+    int limit;
+    @Option(names = "--train-limit", defaultValue = "60000", description = "Training samples in the epoch case (default: ${DEFAULT-VALUE}).")
+    int trainLimit;
+    @Option(names = "--cases", split = ",", defaultValue = "inference,gradient,fgsm,pgd40,train_epoch",
+            description = "Cases to run (default: ${DEFAULT-VALUE}).")
+    List<String> cases;
+    @Option(names = "--warmup", defaultValue = "1", description = "Unrecorded repetitions per case (default: ${DEFAULT-VALUE}).")
+    int warmup;
+    @Option(names = "--reps", defaultValue = "3", description = "Timed repetitions per case (default: ${DEFAULT-VALUE}).")
+    int reps;
+    @Option(names = "--train-reps", defaultValue = "1", description = "Timed training epochs (default: ${DEFAULT-VALUE}).")
+    int trainReps;
+    @Option(names = "--batch-size", defaultValue = "1024", description = "Samples per batch (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+    @Option(names = "--threads", description = "ND4J op and BLAS threads (default: ND4J's choice, the core count).")
+    Integer threads;
+    @Option(names = "--execution", paramLabel = "direct-ops|dl4j-layers",
+            description = "How the network is evaluated (default: direct-ops where the layers allow it).")
+    String execution;
+    @Option(names = "--seed", defaultValue = "2024", description = "Seed of PGD's random start (default: ${DEFAULT-VALUE}).")
+    long seed;
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the measurements as JSON to FILE.")
+    Path json;
+    @Option(names = "--compare", paramLabel = "FILE", description = "A previous --json output to compare with.")
+    Path compare;
+
+    @Override
+    public Integer call() {
+        if (limit < 1) throw new IllegalArgumentException("--limit must be >= 1, got " + limit);
+        if (trainLimit < 1) throw new IllegalArgumentException("--train-limit must be >= 1, got " + trainLimit);
+        for (String c : cases) {
+            if (!BenchmarkRunner.CASES.contains(c)) {
+                throw new IllegalArgumentException("unknown case '" + c + "' in --cases: use " + BenchmarkRunner.CASES);
+            }
+        }
+        BenchmarkRunner.Settings settings = new BenchmarkRunner.Settings(warmup, reps, trainReps, batchSize, seed);
+        BenchmarkReport previous = compare == null ? null : BenchmarkReport.read(compare);
+        if (threads != null) MachineInfo.setThreads(threads);
+        Victims victims = Victims.standard();
+        String victimName = source == null || (source.victim == null && source.model == null) ? "fashion-lenet" : source.victim;
+        if (victimName != null) {
+            victims.spec(victimName);
+        } else if (!Files.isRegularFile(source.model)) {
+            throw new IllegalArgumentException("--model " + source.model + ": no such model file");
+        }
+        Dataset all = victims.data().load("fashion-mnist", Split.TEST);
+        Dataset test = all.slice(0, Math.min(limit, all.size()));
+        Dataset train = cases.contains("train_epoch") ? victims.data().load("fashion-mnist", Split.TRAIN) : null;
+        if (train != null && trainLimit < train.size()) train = train.slice(0, trainLimit);
+        DifferentiableClassifier model = victimName != null ? victims.get(victimName).model() : ModelFiles.load(source.model);
+        if (execution != null && model instanceof Dl4jClassifier d) {
+            model = d.withExecution(switch (execution) {
+                case "direct-ops" -> Dl4jClassifier.Execution.DIRECT_OPS;
+                case "dl4j-layers" -> Dl4jClassifier.Execution.DL4J_LAYERS;
+                default -> throw new IllegalArgumentException("--execution must be direct-ops or dl4j-layers, got '" + execution + "'");
+            });
+        }
+        String exec = model instanceof Dl4jClassifier d ? d.execution().name().toLowerCase(Locale.ROOT).replace('_', '-') : "n/a";
+
+        MachineInfo machine = MachineInfo.current();
+        System.out.printf(Locale.ROOT, "bench %s (%s) on %d test samples; %d cores, %s, %s/%s, %d ND4J threads, %d BLAS threads, load %.2f%n",
+                model.name(), exec, test.size(), machine.cores(), machine.jvm(), machine.backend(), machine.blas(),
+                machine.nd4jThreads(), machine.blasThreads(), machine.loadAverage());
+        BenchmarkRunner runner = new BenchmarkRunner(model, test, settings);
+        List<Measurement> results = new java.util.ArrayList<>();
+        for (String c : cases) {
+            Measurement m = runner.run(List.of(c), train).get(0);
+            results.add(m);
+            print(m);
+        }
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("limit", String.valueOf(test.size()));
+        s.put("train_limit", train == null ? "0" : String.valueOf(train.size()));
+        s.put("warmup", String.valueOf(warmup));
+        s.put("reps", String.valueOf(reps));
+        s.put("train_reps", String.valueOf(trainReps));
+        s.put("batch_size", String.valueOf(batchSize));
+        s.put("threads", threads == null ? "default" : String.valueOf(threads));
+        BenchmarkReport report = new BenchmarkReport(victimName != null ? victimName : source.model.toString(), exec, s,
+                machine, results, MachineInfo.current());
+        if (json != null) {
+            report.write(json.toAbsolutePath());
+            System.out.println("wrote " + json);
+        }
+        if (previous == null) return 0;
+        System.out.println("compared with " + compare + ":");
+        List<BenchmarkComparison.Row> rows = BenchmarkComparison.compare(previous, report);
+        rows.forEach(r -> System.out.println("  " + r));
+        boolean slower = rows.stream().anyMatch(BenchmarkComparison.Row::slowdown);
+        if (slower) System.out.println("slowdown beyond noise: " + rows.stream().filter(BenchmarkComparison.Row::slowdown)
+                .map(BenchmarkComparison.Row::name).toList());
+        return slower ? 1 : 0;
+    }
+
+    private static void print(Measurement m) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
+                "  %-12s %8.1f samples/s  median %.3f s [min %.3f, max %.3f] over %d reps",
+                m.name(), m.samplesPerSecond(), m.median(), m.min(), m.max(), m.seconds().size()));
+        if (m.gradientEvaluations() > 0) {
+            b.append(String.format(Locale.ROOT, "  %.1f gradients/s (%d per rep)", m.gradientsPerSecond(), m.gradientEvaluations()));
+        }
+        for (Map.Entry<String, Latency> e : m.latencies().entrySet()) {
+            Latency l = e.getValue();
+            b.append(String.format(Locale.ROOT, "%n      %-15s p50 %.2f ms  p99 %.2f ms  max %.2f ms (%d)", e.getKey(),
+                    l.p50Ms(), l.p99Ms(), l.maxMs(), l.count()));
+        }
+        System.out.println(b);
+        System.out.println("      " + m.description());
+    }
+}
