@@ -20,7 +20,7 @@ import java.util.Random;
  *
  * <p>The networks are two-layer perceptrons (CPU-cheap; the source material's DCGAN is the
  * convolutional version of the same idea), trained with the non-saturating GAN loss and Adam
- * (2e-4, beta1 0.5), the label fed to both networks as a one-hot vector.
+ * (beta1 0.5), the label fed to both networks as a one-hot vector.
  */
 public final class ConditionalGanInversion {
     private final int epochs;
@@ -28,12 +28,17 @@ public final class ConditionalGanInversion {
     private final int noiseDim;
     private final int hidden;
     private final int candidates;
+    private final double learningRate;
     private final long seed;
 
     /** Reconstructions [K, C, H, W]; queries spent labelling the auxiliary data and choosing samples. */
     public record Result(INDArray images, long labellingQueries, long selectionQueries, int[] auxLabelCounts) {}
 
-    public ConditionalGanInversion(int epochs, int batchSize, int noiseDim, int hidden, int candidates, long seed) {
+    public ConditionalGanInversion(int epochs, int batchSize, int noiseDim, int hidden, int candidates,
+                                   double learningRate, long seed) {
+        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+            throw new IllegalArgumentException("learning rate must be a finite number > 0, got " + learningRate);
+        }
         if (epochs < 1 || batchSize < 1 || noiseDim < 1 || hidden < 1 || candidates < 1) {
             throw new IllegalArgumentException("epochs, batch size, noise dim, hidden units and candidates must all be >= 1, got "
                     + epochs + ", " + batchSize + ", " + noiseDim + ", " + hidden + ", " + candidates);
@@ -43,6 +48,7 @@ public final class ConditionalGanInversion {
         this.noiseDim = noiseDim;
         this.hidden = hidden;
         this.candidates = candidates;
+        this.learningRate = learningRate;
         this.seed = seed;
     }
 
@@ -57,8 +63,8 @@ public final class ConditionalGanInversion {
         for (int l : labels) counts[l]++;
 
         Random random = new Random(seed);
-        Mlp2 g = new Mlp2(noiseDim + k, hidden, d, 2e-4, 0.5, random);
-        Mlp2 disc = new Mlp2(d + k, hidden, 1, 2e-4, 0.5, random);
+        Mlp2 g = new Mlp2(noiseDim + k, hidden, d, learningRate, 0.5, random);
+        Mlp2 disc = new Mlp2(d + k, hidden, 1, learningRate, 0.5, random);
         INDArray real = auxiliary.features().reshape(n, d).castTo(DataType.FLOAT);
         INDArray[] gradsD = new INDArray[4], gradsG = new INDArray[4];
         int[] order = new int[n];
