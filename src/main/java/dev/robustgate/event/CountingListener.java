@@ -50,6 +50,7 @@ public final class CountingListener implements EventListener {
     @Override public void onBatchDone(BatchDone e) { record(e); }
     @Override public void onAttackFinished(AttackFinished e) { record(e); }
     @Override public void onGateChecked(GateChecked e) { record(e); }
+    @Override public void onQuery(Query e) { record(e); }
 
     /** Counts and keeps {@code e}; also usable directly for events without a listener method. */
     public synchronized void record(Event e) {

@@ -13,4 +13,5 @@ public interface EventListener {
     default void onBatchDone(BatchDone e) {}
     default void onAttackFinished(AttackFinished e) {}
     default void onGateChecked(GateChecked e) {}
+    default void onQuery(Query e) {}
 }

@@ -84,6 +84,7 @@ public final class JsonLinesListener implements EventListener, AutoCloseable {
     @Override public void onBatchDone(BatchDone e) { write(e); }
     @Override public void onAttackFinished(AttackFinished e) { write(e); }
     @Override public void onGateChecked(GateChecked e) { write(e); }
+    @Override public void onQuery(Query e) { write(e); }
 
     /** Writes {@code event} as one line; usable for any {@link Event}, record or not. */
     public void write(Event event) {

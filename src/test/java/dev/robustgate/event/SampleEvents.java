@@ -20,6 +20,7 @@ final class SampleEvents {
                 new BatchDone("pgd", 100, 200, 8_000_000_000L, 2.5),
                 new AttackFinished("pgd(eps=0.1)", "mlp", 0.1, 200, 57, 16_000L, 0L, 5.0),
                 new GateChecked("robust-accuracy", "mlp", 0.285, 0.22, Double.NEGATIVE_INFINITY, 200,
-                        ">= 0.2", true, "ok"));
+                        ">= 0.2", true, "ok"),
+                new Query("mnist-lenet", 256, 2, "http 500", 512, Long.MAX_VALUE, 0.01));
     }
 }

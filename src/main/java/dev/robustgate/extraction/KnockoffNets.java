@@ -1,0 +1,200 @@
+package dev.robustgate.extraction;
+
+import dev.robustgate.model.Classifier;
+import dev.robustgate.model.Dl4jClassifier;
+import dev.robustgate.model.InputLayout;
+import dev.robustgate.model.Predictions;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * Knockoff Nets (Orekondy et al., CVPR 2019): copy a black box by training a network of your own
+ * on the victim's answers to queries of your choosing.
+ *
+ * <p>The thief queries in batches until the next checkpoint (a query count), then trains the
+ * knockoff for {@code epochs} over everything gathered so far, warm-starting from the previous
+ * checkpoint, and reports the checkpoint; the last checkpoint is the budget. With an adaptive
+ * strategy the knockoff also takes one gradient step per answered batch, so the bandit's loss
+ * reward sees a copy that keeps up. Targets are the victim's probabilities (soft labels) or its
+ * arg-max one-hot (top-1, also what a labels-only API gives).
+ */
+public final class KnockoffNets {
+    public enum Labels { SOFT, TOP1 }
+
+    /** Builds the thief's fresh network for samples of {@code sampleShape} and {@code classes} outputs. */
+    @FunctionalInterface
+    public interface NetworkFactory {
+        MultiLayerNetwork build(long[] sampleShape, int classes, long seed);
+    }
+
+    /** The knockoff after {@code queries} answered queries. */
+    public record Checkpoint(long queries, Dl4jClassifier knockoff) {}
+
+    /** The final knockoff and what the theft cost. */
+    public record Result(Dl4jClassifier knockoff, long queriesUsed, String strategy, Labels labels,
+                         List<Long> checkpoints) {}
+
+    private final QueryStrategy strategy;
+    private final long budget;
+    private final Labels labels;
+    private final NetworkFactory factory;
+    private final InputLayout layout;
+    private final int epochs;
+    private final int batchSize;
+    private final int queryBatch;
+    private final long[] checkpoints;
+    private final long seed;
+
+    private KnockoffNets(Builder b) {
+        this.strategy = b.strategy;
+        this.budget = b.budget;
+        this.labels = b.labels;
+        this.factory = b.factory;
+        this.layout = b.layout;
+        this.epochs = b.epochs;
+        this.batchSize = b.batchSize;
+        this.queryBatch = b.queryBatch > 0 ? b.queryBatch : (b.strategy.adaptive() ? 64 : 256);
+        this.seed = b.seed;
+        long[] cps = b.checkpoints == null ? new long[]{b.budget}
+                : Arrays.stream(b.checkpoints).filter(c -> c > 0 && c < b.budget).sorted().distinct().toArray();
+        if (cps.length == 0 || cps[cps.length - 1] != budget) {
+            cps = Arrays.copyOf(cps, cps.length + 1);
+            cps[cps.length - 1] = budget;
+        }
+        this.checkpoints = cps;
+    }
+
+    public static Builder builder(QueryStrategy strategy, long budget, NetworkFactory factory, InputLayout layout) {
+        return new Builder(strategy, budget, factory, layout);
+    }
+
+    /** Steals {@code victim}; {@code onCheckpoint} sees the knockoff at every checkpoint, the last included. */
+    public Result run(Classifier victim, Consumer<Checkpoint> onCheckpoint) {
+        long[] shape = victim.sampleShape();
+        int k = victim.numClasses();
+        MultiLayerNetwork net = factory.build(shape, k, seed);
+        Dl4jClassifier knockoff = new Dl4jClassifier("knockoff-of-" + victim.name(), net, shape, layout);
+        List<INDArray> xs = new ArrayList<>();
+        List<INDArray> ys = new ArrayList<>();
+        long queried = 0;
+        long startCount = victim.counter().snapshot().forward();
+        List<Long> reached = new ArrayList<>();
+        for (long checkpoint : checkpoints) {
+            while (queried < checkpoint) {
+                int n = (int) Math.min(queryBatch, checkpoint - queried);
+                INDArray x = strategy.next(n);
+                INDArray answers = victim.probabilities(x).castTo(DataType.FLOAT);
+                INDArray y = labels == Labels.SOFT ? answers : Nd4j.createFromArray(oneHot(Predictions.argMax(answers), k));
+                if (strategy.adaptive()) {
+                    strategy.observe(answers, knockoff.probabilities(x));
+                    net.fit(toNetwork(x), y);
+                }
+                xs.add(x);
+                ys.add(y);
+                queried += n;
+            }
+            train(net, Nd4j.concat(0, xs.toArray(INDArray[]::new)), Nd4j.concat(0, ys.toArray(INDArray[]::new)),
+                    checkpoint);
+            reached.add(queried);
+            if (onCheckpoint != null) onCheckpoint.accept(new Checkpoint(queried, knockoff));
+        }
+        long used = victim.counter().snapshot().forward() - startCount;
+        return new Result(knockoff, used, strategy.describe(), labels, List.copyOf(reached));
+    }
+
+    private void train(MultiLayerNetwork net, INDArray x, INDArray y, long round) {
+        int n = (int) x.size(0);
+        INDArray flat = x.reshape(n, x.length() / n);
+        long[] shape = x.shape();
+        SplittableRandom rnd = new SplittableRandom(seed * 31 + round);
+        for (int e = 0; e < epochs; e++) {
+            int[] order = new int[n];
+            for (int i = 0; i < n; i++) order[i] = i;
+            for (int i = n - 1; i > 0; i--) {
+                int j = rnd.nextInt(i + 1);
+                int t = order[i]; order[i] = order[j]; order[j] = t;
+            }
+            for (int from = 0; from < n; from += batchSize) {
+                int[] rows = Arrays.copyOfRange(order, from, Math.min(n, from + batchSize));
+                long[] s = shape.clone();
+                s[0] = rows.length;
+                net.fit(toNetwork(Nd4j.pullRows(flat, 1, rows).reshape(s)), Nd4j.pullRows(y, 1, rows));
+            }
+        }
+    }
+
+    private INDArray toNetwork(INDArray x) {
+        return switch (layout) {
+            case NCHW -> x;
+            case FLAT -> x.reshape(x.size(0), x.length() / x.size(0));
+            case NHWC -> x.permute(0, 2, 3, 1).dup();
+        };
+    }
+
+    private static float[][] oneHot(int[] labels, int k) {
+        float[][] y = new float[labels.length][k];
+        for (int i = 0; i < labels.length; i++) y[i][labels[i]] = 1f;
+        return y;
+    }
+
+    public static final class Builder {
+        private final QueryStrategy strategy;
+        private final long budget;
+        private final NetworkFactory factory;
+        private final InputLayout layout;
+        private Labels labels = Labels.SOFT;
+        private int epochs = 5;
+        private int batchSize = 64;
+        private int queryBatch;
+        private long[] checkpoints;
+        private long seed = 2019;
+
+        private Builder(QueryStrategy strategy, long budget, NetworkFactory factory, InputLayout layout) {
+            if (strategy == null || factory == null || layout == null) {
+                throw new IllegalArgumentException("strategy, network factory and layout must not be null");
+            }
+            if (budget < 1) throw new IllegalArgumentException("query budget must be >= 1, got " + budget);
+            this.strategy = strategy;
+            this.budget = budget;
+            this.factory = factory;
+            this.layout = layout;
+        }
+
+        public Builder labels(Labels l) { this.labels = l; return this; }
+
+        /** Epochs over the whole transfer set at each checkpoint (>= 1). */
+        public Builder epochs(int e) {
+            if (e < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + e);
+            this.epochs = e;
+            return this;
+        }
+
+        public Builder batchSize(int b) {
+            if (b < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + b);
+            this.batchSize = b;
+            return this;
+        }
+
+        /** Queries per request to the victim (default 256; 64 for adaptive strategies). */
+        public Builder queryBatch(int q) {
+            if (q < 1) throw new IllegalArgumentException("query batch must be >= 1, got " + q);
+            this.queryBatch = q;
+            return this;
+        }
+
+        /** Query counts at which to train and report; the budget is always the last. */
+        public Builder checkpoints(long... counts) { this.checkpoints = counts.clone(); return this; }
+
+        public Builder seed(long s) { this.seed = s; return this; }
+
+        public KnockoffNets build() { return new KnockoffNets(this); }
+    }
+}
