@@ -393,4 +393,24 @@ class Dl4jClassifierTest {
         assertThat(model.execution()).isEqualTo(Dl4jClassifier.Execution.DL4J_LAYERS);
         checkGradient(model, 2, 20, 4007);
     }
+
+    @Test
+    void oneChannelChannelsLastInputsAreReshapedNotPermutedAndStayCorrect() {
+        // One channel: NCHW and NHWC share their memory order, so the adapter reshapes instead of copying a permute.
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(22).dataType(DataType.DOUBLE)
+                .weightInit(WeightInit.XAVIER).list()
+                .layer(new ConvolutionLayer.Builder(3, 2).nOut(4).activation(Activation.RELU).dataFormat(CNN2DFormat.NHWC).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(5, 7, 1, CNN2DFormat.NHWC))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        long[] shape = {1, 5, 7};
+        Dl4jClassifier model = new Dl4jClassifier("nhwc-1", net, shape, InputLayout.NHWC);
+        INDArray x = randomInputs(3, shape, DataType.DOUBLE, 4010);
+        INDArray direct = net.output(x.permute(0, 2, 3, 1).dup(), false);
+        assertThat(model.probabilities(x).sub(direct).amaxNumber().doubleValue()).isLessThan(1e-12);
+        assertExecutionsAgree(model, shape, 4011);
+        checkGradient(model, 2, 20, 4012);
+    }
 }
