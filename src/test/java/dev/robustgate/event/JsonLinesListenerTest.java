@@ -43,11 +43,11 @@ class JsonLinesListenerTest {
         }
 
         List<String> raw = Files.readAllLines(file, StandardCharsets.UTF_8);
-        assertThat(raw).hasSize(11);
+        assertThat(raw).hasSize(SampleEvents.all().size());
         assertThat(raw).noneMatch(l -> l.contains("NaN") || l.contains("Infinity"));
 
         List<Map<String, Object>> rows = JsonLinesListener.read(file);
-        assertThat(rows).hasSize(11);
+        assertThat(rows).hasSize(SampleEvents.all().size());
         for (int i = 0; i < rows.size(); i++) {
             Event e = SampleEvents.all().get(i);
             Map<String, Object> row = rows.get(i);
