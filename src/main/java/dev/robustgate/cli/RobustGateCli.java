@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code ./robustgate gate | eval}: the gate for CI, and one-off evaluations of a model. */
 @Command(name = "robustgate", mixinStandardHelpOptions = true, version = "robustgate 0.1.0",
         description = "Robustness gates for ML models on the JVM.",
-        subcommands = {GateCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {GateCommand.class, EvalCommand.class, BaselineCommand.class, CommandLine.HelpCommand.class})
 public final class RobustGateCli implements Runnable {
 
     @CommandLine.Spec

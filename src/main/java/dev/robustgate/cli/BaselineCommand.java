@@ -1,0 +1,56 @@
+package dev.robustgate.cli;
+
+import dev.robustgate.baseline.BaselineEntry;
+import dev.robustgate.baseline.Baselines;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ./robustgate baseline}: lists the accepted gate values; with {@code --update} runs the
+ * gate and accepts every baseline gate's measurement, printing one diff line per gate.
+ */
+@Command(name = "baseline", mixinStandardHelpOptions = true,
+        description = "Show the accepted baselines (robustness-specs/baselines.json), or --update them from a gate run.")
+final class BaselineCommand implements Callable<Integer> {
+
+    @Option(names = "--update", description = "Run the specs and accept their measurements as the new baselines.")
+    boolean update;
+
+    @Option(names = "--select", paramLabel = "PATTERN",
+            description = "With --update: only specs whose class or method name contains this regular expression.")
+    String select;
+
+    @Option(names = "--file", paramLabel = "PATH", description = "Baseline file (default: robustness-specs/baselines.json).")
+    String file;
+
+    @Override
+    public Integer call() {
+        if (file != null) System.setProperty(Baselines.FILE_PROPERTY, file);
+        if (!update) {
+            if (select != null) throw new IllegalArgumentException("--select only applies with --update");
+            print(Baselines.standard());
+            return 0;
+        }
+        System.setProperty(Baselines.UPDATE_PROPERTY, "true");
+        try {
+            GateCommand gate = new GateCommand();
+            gate.select = select;
+            gate.specPackage = "dev.robustgate.specs";
+            return gate.call();
+        } finally {
+            System.clearProperty(Baselines.UPDATE_PROPERTY);
+        }
+    }
+
+    private static void print(Baselines b) {
+        Map<String, BaselineEntry> all = b.entries();
+        System.out.println(b.file() + ": " + all.size() + " gate" + (all.size() == 1 ? "" : "s"));
+        all.forEach((id, e) -> System.out.println(String.format(Locale.ROOT, "  %-55s %.3f [%.3f, %.3f] n=%d seed %d (%s is better; %s)",
+                id, e.value(), e.interval()[0], e.interval()[1], e.samples(), e.seed(),
+                e.better().name().toLowerCase(Locale.ROOT), e.accepted())));
+    }
+}
