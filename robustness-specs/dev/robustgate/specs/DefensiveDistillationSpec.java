@@ -3,6 +3,7 @@ package dev.robustgate.specs;
 import dev.robustgate.attack.AttackResult;
 import dev.robustgate.attack.PgdAttack;
 import dev.robustgate.data.Dataset;
+import dev.robustgate.defense.DefensiveDistillation;
 import dev.robustgate.fixture.Victims;
 import dev.robustgate.junit.RobustnessSpec;
 import dev.robustgate.junit.Samples;
@@ -11,6 +12,7 @@ import dev.robustgate.metric.Proportion;
 import dev.robustgate.metric.RobustAccuracy;
 import dev.robustgate.metric.SuccessRate;
 import dev.robustgate.model.DifferentiableClassifier;
+import dev.robustgate.model.Dl4jClassifier;
 import dev.robustgate.report.AllureAttachments;
 import dev.robustgate.report.CurvePlot;
 import org.junit.jupiter.api.DisplayName;
@@ -36,10 +38,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * </pre>
  * FGSM success falls with T because the deployed softmax saturates: the loss gradient of most
  * correctly classified samples is exactly zero in float32, and sign(0) does not move a pixel. The
- * same examples crafted on the T = 1 model and carried over (a transfer attack, which needs no
- * gradient of the defended model) fool the T = 100 model about as often as the model they were
- * made on: the decision boundary did not move. C&W, JSMA and the masking checks of the evasion
- * issue are the follow-up.
+ * same PGD run on the network read at T again (logits / T, the adaptive attack of Carlini and
+ * Wagner 2016; same arg-max, so its examples fool the deployed model exactly when they fool the
+ * view) brings robust accuracy back down to the undistilled model's: the decision boundary did
+ * not move. C&W, JSMA and the masking checks of the evasion issue are the follow-up.
  */
 @RobustnessSpec
 @DisplayName("defensive distillation (CI-sized MLP)")
@@ -48,6 +50,11 @@ class DefensiveDistillationSpec {
     static final long SAMPLE_SEED = 7;
     static final double[] TEMPERATURES = {1, 10, 20, 50, 100};
     static final double EPS = 0.1;
+    static final double T1_FGSM_SUCCESS_LOWER = 0.6;
+    static final double T100_FGSM_SUCCESS_UPPER = 0.3;
+    static final double T100_VANISHED_LOWER = 0.5;
+    static final double ADAPTIVE_ACCURACY_UPPER = 0.3;
+    static final double ADAPTIVE_VS_T1_MARGIN = 0.05;
 
     record AtTemperature(double t, DifferentiableClassifier model, AttackResult fgsm, InputGradientNorms gradients) {
         Proportion fgsmSuccess() {
@@ -86,44 +93,55 @@ class DefensiveDistillationSpec {
                             t1.fgsmSuccess().interval())
                     .isLessThan(t1.fgsmSuccess().interval().lower());
         }
-        assertThat(t100.gradients().meanInterval(0.95)[1] * GRADIENT_SHRINK)
-                .as("%s must be %sx below %s", t100.gradients().summary(), GRADIENT_SHRINK, t1.gradients().summary())
-                .isLessThan(t1.gradients().meanInterval(0.95)[0]);
+        // The typical (median) correctly classified sample's gradient drops to exactly zero; the mean falls
+        // less, carried by the minority of unsaturated samples whose gradients keep the T-fold logits.
+        assertThat(t1.gradients().median()).as(t1.gradients().summary()).isGreaterThan(0.1);
+        assertThat(t100.gradients().median()).as(t100.gradients().summary()).isLessThan(InputGradientNorms.VANISHING);
+        assertThat(t100.gradients().mean()).as("%s vs %s", t100.gradients().summary(), t1.gradients().summary())
+                .isLessThan(t1.gradients().mean());
         assertThatProportion(t100.gradients().vanished()).lowerBound().isAtLeast(T100_VANISHED_LOWER);
     }
 
     @Test
-    @DisplayName("examples transferred from the T = 1 model still fool the T = 100 model: masking, not robustness")
+    @DisplayName("the same PGD on logits / T brings the T = 100 model back to undefended robustness: masking, not robustness")
     void distillationDoesNotMoveTheBoundary(@Samples(value = SAMPLES, seed = SAMPLE_SEED, dataset = "fashion-mnist") Dataset test) {
-        DifferentiableClassifier source = Victims.standard().get(victim(1)).model();
-        DifferentiableClassifier distilled = Victims.standard().get(victim(100)).model();
-        AttackResult pgd = PgdAttack.linf().eps(EPS).steps(40).stepSize(0.01).randomStart(true).seed(2024).run(source, test);
-        Proportion onSource = RobustAccuracy.of(pgd);
-        Proportion transferred = transferredAccuracy(distilled, pgd, test);
-        Proportion whiteBox = DefenseMeasurements.of(distilled, test).pgdAccuracy();
-        AllureAttachments.parameter("white-box PGD on the distilled model", whiteBox.summary());
-        AllureAttachments.parameter("PGD on the T = 1 model", onSource.summary());
-        assertThatProportion(transferred).upperBound().isAtMost(TRANSFER_ACCURACY_UPPER);
-        // The transfer attack, blind to the distilled model's gradients, does far better than the white-box attack.
-        assertThat(transferred.interval().upper())
-                .as("gradient masking: transferred %s vs white-box %s", transferred.summary(), whiteBox.summary())
+        Dl4jClassifier deployed = Victims.standard().get(victim(100)).model();
+        Dl4jClassifier undistilled = Victims.standard().get(victim(1)).model();
+        // The attacker reads the network at T again: same arg-max as deployed, gradients that do not vanish.
+        Dl4jClassifier readAtT = new Dl4jClassifier(deployed.name() + " read at T=100",
+                DefensiveDistillation.readAtTemperature(deployed.network(), 100), deployed.sampleShape(), deployed.layout());
+        PgdAttack pgd = PgdAttack.linf().eps(EPS).steps(40).stepSize(0.01).randomStart(true).seed(2024);
+        AttackResult adaptive = pgd.run(readAtT, test);
+        Proportion adaptiveOnDeployed = accuracyOf(deployed, adaptive, test);
+        Proportion whiteBox = DefenseMeasurements.of(deployed, test).pgdAccuracy();
+        Proportion reference = DefenseMeasurements.of(undistilled, test).pgdAccuracy();
+        AllureAttachments.parameter("PGD on the deployed T = 100 model (masked gradients)", whiteBox.summary());
+        AllureAttachments.parameter("PGD on the T = 1 model", reference.summary());
+        assertThatProportion(adaptiveOnDeployed).upperBound().isAtMost(ADAPTIVE_ACCURACY_UPPER);
+        assertThat(adaptiveOnDeployed.interval().upper())
+                .as("gradient masking: the adaptive attack (%s) must do far better than white-box PGD on the deployed model (%s)",
+                        adaptiveOnDeployed.summary(), whiteBox.summary())
                 .isLessThan(whiteBox.interval().lower());
+        // Not more robust than the undistilled model, up to sampling noise.
+        assertThat(adaptiveOnDeployed.value())
+                .as("%s vs undistilled %s", adaptiveOnDeployed.summary(), reference.summary())
+                .isLessThanOrEqualTo(reference.value() + ADAPTIVE_VS_T1_MARGIN);
     }
 
-    /** Accuracy of {@code target} on adversarial examples crafted against another model. */
-    private static Proportion transferredAccuracy(DifferentiableClassifier target, AttackResult crafted, Dataset test) {
-        int[] predicted = target.predict(crafted.single().adversarial());
+    /** Accuracy of {@code model} on examples crafted by {@code crafted} (against it, or against a view of it). */
+    private static Proportion accuracyOf(DifferentiableClassifier model, AttackResult crafted, Dataset test) {
+        int[] predicted = model.predict(crafted.single().adversarial());
         long correct = 0;
         for (int i = 0; i < predicted.length; i++) if (predicted[i] == test.label(i)) correct++;
-        return Proportion.of("robust accuracy", target.name(), crafted.single().description() + " transferred from "
-                + crafted.victim(), correct, predicted.length);
+        return Proportion.of("robust accuracy", model.name(), crafted.single().description() + " on logits / T (adaptive)",
+                correct, predicted.length);
     }
 
     private static void attachCurves(List<AtTemperature> all) {
         int n = all.size();
         double[] t = new double[n], s = new double[n], sLo = new double[n], sHi = new double[n];
         double[] v = new double[n], vLo = new double[n], vHi = new double[n];
-        double[] g = new double[n], gLo = new double[n], gHi = new double[n];
+        double[] g = new double[n], gLo = new double[n], gHi = new double[n], med = new double[n];
         for (int i = 0; i < n; i++) {
             AtTemperature a = all.get(i);
             t[i] = a.t();
@@ -135,9 +153,10 @@ class DefensiveDistillationSpec {
             vLo[i] = van.interval().lower();
             vHi[i] = van.interval().upper();
             double[] ci = a.gradients().meanInterval(0.95);
-            g[i] = Math.log10(Math.max(a.gradients().mean(), 1e-30));
-            gLo[i] = Math.log10(Math.max(ci[0], 1e-30));
-            gHi[i] = Math.log10(Math.max(ci[1], 1e-30));
+            g[i] = a.gradients().mean();
+            gLo[i] = ci[0];
+            gHi[i] = ci[1];
+            med[i] = a.gradients().median();
         }
         AllureAttachments.attachPng("FGSM success and vanishing gradients vs distillation temperature",
                 CurvePlot.builder("Distilled MLP: FGSM-Linf eps 0.1 success and vanishing input gradients")
@@ -145,10 +164,11 @@ class DefensiveDistillationSpec {
                         .series(new CurvePlot.Series("FGSM success", t, s, sLo, sHi))
                         .series(new CurvePlot.Series("vanishing gradients (correct samples)", t, v, vLo, vHi))
                         .toPng());
-        AllureAttachments.attachPng("mean input-gradient norm vs distillation temperature",
-                CurvePlot.builder("Distilled MLP: log10 mean input-gradient L2 norm (correctly classified samples)")
-                        .xLabel("temperature T").yLabel("log10 mean |grad|")
-                        .series(new CurvePlot.Series("log10 mean |grad|", t, g, gLo, gHi))
+        AllureAttachments.attachPng("input-gradient norm vs distillation temperature",
+                CurvePlot.builder("Distilled MLP: input-gradient L2 norm of correctly classified samples")
+                        .xLabel("temperature T").yLabel("L2 norm of d loss / d x")
+                        .series(new CurvePlot.Series("mean", t, g, gLo, gHi))
+                        .series(CurvePlot.Series.of("median", t, med))
                         .toPng());
     }
 }

@@ -27,22 +27,29 @@ final class BaselineCommand implements Callable<Integer> {
     @Option(names = "--file", paramLabel = "PATH", description = "Baseline file (default: robustness-specs/baselines.json).")
     String file;
 
+    @Option(names = "--package", defaultValue = "dev.robustgate.specs",
+            description = "With --update: package holding the specs (default: ${DEFAULT-VALUE}).")
+    String specPackage;
+
     @Override
     public Integer call() {
+        if (!update && select != null) throw new IllegalArgumentException("--select only applies with --update");
+        String fileBefore = System.getProperty(Baselines.FILE_PROPERTY);
         if (file != null) System.setProperty(Baselines.FILE_PROPERTY, file);
-        if (!update) {
-            if (select != null) throw new IllegalArgumentException("--select only applies with --update");
-            print(Baselines.standard());
-            return 0;
-        }
-        System.setProperty(Baselines.UPDATE_PROPERTY, "true");
         try {
+            if (!update) {
+                print(Baselines.standard());
+                return 0;
+            }
+            System.setProperty(Baselines.UPDATE_PROPERTY, "true");
             GateCommand gate = new GateCommand();
             gate.select = select;
-            gate.specPackage = "dev.robustgate.specs";
+            gate.specPackage = specPackage;
             return gate.call();
         } finally {
             System.clearProperty(Baselines.UPDATE_PROPERTY);
+            if (fileBefore == null) System.clearProperty(Baselines.FILE_PROPERTY);
+            else System.setProperty(Baselines.FILE_PROPERTY, fileBefore);
         }
     }
 

@@ -38,6 +38,17 @@ public record DefensiveDistillation(double temperature) implements Defense {
         return student;
     }
 
+    /**
+     * A copy of a deployed (T = 1) network whose output reads softmax(z / T) again: the adaptive
+     * attacker's view (Carlini and Wagner 2016). Its arg-max is the deployed model's, but its loss
+     * gradient does not vanish, so gradient attacks on it find what distillation only hid.
+     */
+    public static MultiLayerNetwork readAtTemperature(MultiLayerNetwork deployed, double temperature) {
+        MultiLayerNetwork copy = deployed.clone();
+        EpochMonitor.setOutputActivation(copy, new TemperatureSoftmax(temperature));
+        return copy;
+    }
+
     private MultiLayerNetwork atTemperature(MultiLayerNetwork net) {
         // At T = 1 the plain softmax keeps DL4J's fused, clipped softmax/cross-entropy gradient.
         EpochMonitor.setOutputActivation(net, temperature == 1 ? new ActivationSoftmax() : new TemperatureSoftmax(temperature));

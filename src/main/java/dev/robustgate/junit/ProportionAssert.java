@@ -8,6 +8,7 @@ import dev.robustgate.event.GateChecked;
 import dev.robustgate.metric.ConfidenceInterval;
 import dev.robustgate.metric.Proportion;
 import dev.robustgate.report.AllureAttachments;
+import dev.robustgate.report.GateHistory;
 import org.assertj.core.api.AbstractAssert;
 
 import java.util.Locale;
@@ -80,6 +81,7 @@ public class ProportionAssert extends AbstractAssert<ProportionAssert, Proportio
                 actual.trials(), d.requirement(), d.passed(), d.message()));
         AllureAttachments.parameter("baseline " + id, String.format(Locale.ROOT, "%.4f %s n=%d; %s: %s", actual.value(), ci,
                 actual.trials(), d.requirement(), d.passed() ? "passed" : "FAILED"));
+        GateHistory.standard().recordAndAttach(id, actual);
         if (!d.passed()) {
             failWithMessage("%s", d.message());
         }

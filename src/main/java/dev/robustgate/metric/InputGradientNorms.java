@@ -64,6 +64,13 @@ public record InputGradientNorms(String subject, double[] norms, boolean[] corre
         return stats().getMean();
     }
 
+    /** The median over correctly classified samples: what a typical attacked sample offers the attack. */
+    public double median() {
+        double[] v = IntStream.range(0, norms.length).filter(i -> correct[i]).mapToDouble(i -> norms[i]).sorted().toArray();
+        if (v.length == 0) return Double.NaN;
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
     /** Student-t interval for the mean at {@code level} (n is in the hundreds here, where the CLT holds). */
     public double[] meanInterval(double level) {
         SummaryStatistics s = stats();
@@ -83,8 +90,8 @@ public record InputGradientNorms(String subject, double[] norms, boolean[] corre
     public String summary() {
         double[] ci = meanInterval(ConfidenceInterval.DEFAULT_LEVEL);
         return String.format(Locale.ROOT,
-                "mean input-gradient L2 norm of %s over its %d correctly classified samples: %.3g [%.3g, %.3g]",
-                subject, samples(), mean(), ci[0], ci[1]);
+                "input-gradient L2 norm of %s over its %d correctly classified samples: mean %.3g [%.3g, %.3g], median %.3g",
+                subject, samples(), mean(), ci[0], ci[1], median());
     }
 
     private SummaryStatistics stats() {

@@ -30,9 +30,20 @@ class BaselineAssertTest {
     @TempDir
     Path dir;
 
+    private String resultsDirBefore;
+
+    /** Gate trends of these made-up gates go to the temporary folder, not into the project's report history. */
+    @org.junit.jupiter.api.BeforeEach
+    void privateResultsDirectory() {
+        resultsDirBefore = System.getProperty("allure.results.directory");
+        System.setProperty("allure.results.directory", dir.resolve("allure-results").toString());
+    }
+
     @AfterEach
-    void noUpdateMode() {
+    void restore() {
         System.clearProperty(Baselines.UPDATE_PROPERTY);
+        if (resultsDirBefore == null) System.clearProperty("allure.results.directory");
+        else System.setProperty("allure.results.directory", resultsDirBefore);
     }
 
     private Baselines baselines() {
@@ -65,6 +76,8 @@ class BaselineAssertTest {
         assertThatProportion(robust("m", 520, 1000)).isNoWorseThanBaseline(baselines(), "pgd-at/pgd", 7, Better.HIGHER);
         System.clearProperty(Baselines.UPDATE_PROPERTY);
         assertThat(baselines().get("pgd-at/pgd")).get().satisfies(e -> assertThat(e.successes()).isEqualTo(520));
+        assertThat(new dev.robustgate.report.GateHistory(dir.resolve("allure-results")).of("pgd-at/pgd"))
+                .extracting(dev.robustgate.report.GateHistory.Point::value).containsExactly(0.52);
         // Noise passes ...
         assertThatProportion(robust("m", 500, 1000)).isNoWorseThanBaseline(baselines(), "pgd-at/pgd", 7, Better.HIGHER);
         // ... a significant drop fails and names the regression.
