@@ -33,15 +33,27 @@ import static org.assertj.core.api.Assertions.assertThat;
  * fixtures/victims/fashion-mlp-ci-distilled-t*.json). Evaluated on 1000 test images (seed 7).
  * Measured on 2026-11-22 ({@code ./robustgate gate --select Distillation}):
  * <pre>
- *   T     clean    FGSM eps 0.1 success    mean |grad| (correct)    vanishing    PGD transferred from T=1
- *   MEASURE
+ *   T    clean   FGSM eps 0.1 success     |grad| mean (correct)   median   vanishing (correct)   PGD eps 0.1
+ *   1    0.816   0.783 [0.753, 0.811]     0.387 [0.353, 0.422]    > 0.1    0.000                 0.155
+ *   10   0.805   0.456 [0.421, 0.491]     0.260 [0.175, 0.345]    0        0.607 [0.573, 0.641]  0.284
+ *   20   0.773   0.320 [0.287, 0.354]     0.240 [0.122, 0.358]    0        0.780 [0.749, 0.809]  0.389
+ *   50   0.724   0.227 [0.197, 0.259]     0.356 [0.184, 0.529]    0        0.895 [0.870, 0.916]  0.501
+ *   100  0.677   0.149 [0.123, 0.178]     0.203 [0.077, 0.328]    0        0.945 [0.925, 0.961]  0.563
  * </pre>
+ * (FGSM success over the correctly classified samples; |grad| is the L2 norm of the input gradient
+ * of the cross-entropy.) The curve is not smooth in the mean: a shrinking minority of unsaturated
+ * samples keeps gradients about T times larger than a plain model's, so the mean falls only from
+ * 0.39 to 0.20, while the median, the typical attacked sample, is exactly 0 from T = 10 on.
+ * Clean accuracy also falls with T here: CI-sized training (2 epochs) is too short for the
+ * teacher's logits to grow T-fold.
  * FGSM success falls with T because the deployed softmax saturates: the loss gradient of most
  * correctly classified samples is exactly zero in float32, and sign(0) does not move a pixel. The
  * same PGD run on the network read at T again (logits / T, the adaptive attack of Carlini and
  * Wagner 2016; same arg-max, so its examples fool the deployed model exactly when they fool the
- * view) brings robust accuracy back down to the undistilled model's: the decision boundary did
- * not move. C&W, JSMA and the masking checks of the evasion issue are the follow-up.
+ * view) takes the T = 100 model from 0.563 to 0.371 [0.341, 0.402]: a third of its apparent PGD
+ * robustness was masking. It stays above the T = 1 model's 0.155, so with FGSM and PGD alone this
+ * spec does not show that nothing is left; C&W (which Carlini and Wagner found breaks distilled
+ * networks at small distances), JSMA and the masking checks of the evasion issue are the follow-up.
  */
 @RobustnessSpec
 @DisplayName("defensive distillation (CI-sized MLP)")
@@ -50,11 +62,14 @@ class DefensiveDistillationSpec {
     static final long SAMPLE_SEED = 7;
     static final double[] TEMPERATURES = {1, 10, 20, 50, 100};
     static final double EPS = 0.1;
-    static final double T1_FGSM_SUCCESS_LOWER = 0.6;
-    static final double T100_FGSM_SUCCESS_UPPER = 0.3;
-    static final double T100_VANISHED_LOWER = 0.5;
-    static final double ADAPTIVE_ACCURACY_UPPER = 0.3;
-    static final double ADAPTIVE_VS_T1_MARGIN = 0.05;
+    /** Measured 0.783 [0.753, 0.811] over the 816 correctly classified samples. */
+    static final double T1_FGSM_SUCCESS_LOWER = 0.70;
+    /** Measured 0.149 [0.123, 0.178] over 677. */
+    static final double T100_FGSM_SUCCESS_UPPER = 0.25;
+    /** Measured 0.945 [0.925, 0.961] of the 677 correctly classified samples. */
+    static final double T100_VANISHED_LOWER = 0.85;
+    /** Measured 0.371 [0.341, 0.402] (white-box PGD on the deployed model: 0.563; on the T = 1 model: 0.155). */
+    static final double ADAPTIVE_ACCURACY_UPPER = 0.45;
 
     record AtTemperature(double t, DifferentiableClassifier model, AttackResult fgsm, InputGradientNorms gradients) {
         Proportion fgsmSuccess() {
@@ -103,7 +118,7 @@ class DefensiveDistillationSpec {
     }
 
     @Test
-    @DisplayName("the same PGD on logits / T brings the T = 100 model back to undefended robustness: masking, not robustness")
+    @DisplayName("the same PGD on logits / T finds much of what the T = 100 model's masked gradients hid")
     void distillationDoesNotMoveTheBoundary(@Samples(value = SAMPLES, seed = SAMPLE_SEED, dataset = "fashion-mnist") Dataset test) {
         Dl4jClassifier deployed = Victims.standard().get(victim(100)).model();
         Dl4jClassifier undistilled = Victims.standard().get(victim(1)).model();
@@ -122,10 +137,6 @@ class DefensiveDistillationSpec {
                 .as("gradient masking: the adaptive attack (%s) must do far better than white-box PGD on the deployed model (%s)",
                         adaptiveOnDeployed.summary(), whiteBox.summary())
                 .isLessThan(whiteBox.interval().lower());
-        // Not more robust than the undistilled model, up to sampling noise.
-        assertThat(adaptiveOnDeployed.value())
-                .as("%s vs undistilled %s", adaptiveOnDeployed.summary(), reference.summary())
-                .isLessThanOrEqualTo(reference.value() + ADAPTIVE_VS_T1_MARGIN);
     }
 
     /** Accuracy of {@code model} on examples crafted by {@code crafted} (against it, or against a view of it). */
