@@ -46,7 +46,7 @@ final class BaselineGate {
         Verdict v = BaselineComparison.compare(now, base, significance);
         String baseText = String.format(Locale.ROOT, "%.3f n=%d (seed %d, accepted %s)",
                 (double) base.successes() / base.samples(), base.samples(), base.seed(), base.accepted());
-        String requirement = String.format(Locale.ROOT, "not significantly %s than baseline %s (one-sided Fisher exact p >= %s)",
+        String requirement = String.format(Locale.ROOT, "not significantly %s baseline %s (one-sided Fisher exact p >= %s)",
                 better == Better.HIGHER ? "below" : "above", baseText, significance);
         String pText = p(v.pWorse());
         if (v.regressed()) {
