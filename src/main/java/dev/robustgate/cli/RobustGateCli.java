@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "robustgate", mixinStandardHelpOptions = true, version = "robustgate 0.1.0",
         description = "Robustness gates for ML models on the JVM.",
         subcommands = {GateCommand.class, EvalCommand.class, StealCommand.class, BenchCommand.class,
-                CommandLine.HelpCommand.class})
+                BaselineCommand.class, CommandLine.HelpCommand.class})
 public final class RobustGateCli implements Runnable {
 
     @CommandLine.Spec

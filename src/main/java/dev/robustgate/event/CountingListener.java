@@ -43,6 +43,7 @@ public final class CountingListener implements EventListener {
     @Override public void onTrainingBatch(TrainingBatch e) { record(e); }
     @Override public void onTrainingEpoch(TrainingEpoch e) { record(e); }
     @Override public void onTrainingFinished(TrainingFinished e) { record(e); }
+    @Override public void onDefenseEpoch(DefenseEpoch e) { record(e); }
     @Override public void onCacheHit(CacheHit e) { record(e); }
     @Override public void onCacheMiss(CacheMiss e) { record(e); }
     @Override public void onAttackStarted(AttackStarted e) { record(e); }

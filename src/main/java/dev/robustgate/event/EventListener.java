@@ -6,6 +6,7 @@ public interface EventListener {
     default void onTrainingBatch(TrainingBatch e) {}
     default void onTrainingEpoch(TrainingEpoch e) {}
     default void onTrainingFinished(TrainingFinished e) {}
+    default void onDefenseEpoch(DefenseEpoch e) {}
     default void onCacheHit(CacheHit e) {}
     default void onCacheMiss(CacheMiss e) {}
     default void onAttackStarted(AttackStarted e) {}

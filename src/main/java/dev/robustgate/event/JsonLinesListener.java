@@ -77,6 +77,7 @@ public final class JsonLinesListener implements EventListener, AutoCloseable {
     @Override public void onTrainingBatch(TrainingBatch e) { write(e); }
     @Override public void onTrainingEpoch(TrainingEpoch e) { write(e); }
     @Override public void onTrainingFinished(TrainingFinished e) { write(e); }
+    @Override public void onDefenseEpoch(DefenseEpoch e) { write(e); }
     @Override public void onCacheHit(CacheHit e) { write(e); }
     @Override public void onCacheMiss(CacheMiss e) { write(e); }
     @Override public void onAttackStarted(AttackStarted e) { write(e); }

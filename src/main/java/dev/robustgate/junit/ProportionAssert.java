@@ -1,10 +1,14 @@
 package dev.robustgate.junit;
 
+import dev.robustgate.baseline.BaselineComparison;
+import dev.robustgate.baseline.Baselines;
+import dev.robustgate.baseline.Better;
 import dev.robustgate.event.EventBus;
 import dev.robustgate.event.GateChecked;
 import dev.robustgate.metric.ConfidenceInterval;
 import dev.robustgate.metric.Proportion;
 import dev.robustgate.report.AllureAttachments;
+import dev.robustgate.report.GateHistory;
 import org.assertj.core.api.AbstractAssert;
 
 import java.util.Locale;
@@ -48,6 +52,40 @@ public class ProportionAssert extends AbstractAssert<ProportionAssert, Proportio
     /** The upper end of the confidence interval. */
     public BoundAssert upperBound() {
         return new BoundAssert(this, actual.interval().upper(), "upper bound");
+    }
+
+    /**
+     * Fails when this measurement is significantly lower than gate {@code id}'s accepted value in
+     * {@link Baselines#standard()} (robustness-specs/baselines.json), by a one-sided Fisher exact
+     * test at 99% confidence; a gate without a baseline fails as new. With
+     * {@code -Drobustgate.baseline.update=true} the measurement is accepted instead.
+     *
+     * @param sampleSeed the seed of the evaluated sample, recorded with the baseline
+     */
+    public ProportionAssert isNoWorseThanBaseline(String id, long sampleSeed) {
+        return isNoWorseThanBaseline(Baselines.standard(), id, sampleSeed, Better.HIGHER);
+    }
+
+    /** As {@link #isNoWorseThanBaseline(String, long)}, for a metric where {@code better} says which way is better. */
+    public ProportionAssert isNoWorseThanBaseline(String id, long sampleSeed, Better better) {
+        return isNoWorseThanBaseline(Baselines.standard(), id, sampleSeed, better);
+    }
+
+    /** Against a given baseline file. */
+    public ProportionAssert isNoWorseThanBaseline(Baselines baselines, String id, long sampleSeed, Better better) {
+        BaselineGate.Decision d = BaselineGate.decide(actual, baselines, id, sampleSeed, better,
+                BaselineComparison.DEFAULT_SIGNIFICANCE);
+        ConfidenceInterval ci = actual.interval();
+        String subject = actual.subject() + (actual.method().isEmpty() ? "" : " under " + actual.method());
+        EventBus.emit(new GateChecked(actual.metric() + " vs baseline", subject, actual.value(), ci.lower(), ci.upper(),
+                actual.trials(), d.requirement(), d.passed(), d.message()));
+        AllureAttachments.parameter("baseline " + id, String.format(Locale.ROOT, "%.4f %s n=%d; %s: %s", actual.value(), ci,
+                actual.trials(), d.requirement(), d.passed() ? "passed" : "FAILED"));
+        GateHistory.standard().recordAndAttach(id, actual);
+        if (!d.passed()) {
+            failWithMessage("%s", d.message());
+        }
+        return this;
     }
 
     public Proportion proportion() {
