@@ -53,6 +53,8 @@ class FashionLeNetWorstCaseSpec {
             assertThat(worst.at(eps).robustCount()).as("worst case at eps %s is never above PGD alone", eps)
                     .isLessThanOrEqualTo(pgd.at(eps).robustCount());
         }
+        // Measured: 0.050 [0.016, 0.113]; PGD (5 restarts) left 5 of 100 standing (1525 gradient evaluations),
+        // C&W (1794 gradient, 940 forward) and Square (5005 queries) broke none of them.
         // A check of the evaluation's strength rather than a release gate: the undefended model is not
         // robust at eps 0.1 (PGD alone: 0.035 [0.024, 0.048] on 1000 images, FashionLeNetSpec), so a worst
         // case above 0.10 would mean the attacks got weaker. A release gate on a number this small needs
@@ -66,7 +68,8 @@ class FashionLeNetWorstCaseSpec {
                            @Samples(value = SAMPLES, seed = SAMPLE_SEED) Dataset test) {
         MaskingReport report = MaskingChecks.linf(0.03, 0.1).run(model, test);
         MaskingReports.attach(report);
-        // MEASURED_MASKING
+        // Measured: no flag. FGSM 57 -> 22 robust of 100 (eps 0.03 -> 0.1), PGD-20 51 -> 5, Square (500 queries)
+        // 23 at eps 0.1, unbounded PGD 0, no zero or non-finite gradient.
         assertThat(report.suspected()).as(report.summary()).isFalse();
     }
 
