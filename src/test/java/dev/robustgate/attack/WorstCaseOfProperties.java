@@ -9,6 +9,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.LongRange;
+import net.jqwik.api.constraints.Scale;
 
 import java.util.List;
 
@@ -32,7 +33,7 @@ class WorstCaseOfProperties {
     }
 
     @Property(tries = 6)
-    void worstCaseIsNeverAboveAnyMemberSampleBySample(@ForAll @DoubleRange(min = 0.005, max = 0.08) double eps,
+    void worstCaseIsNeverAboveAnyMemberSampleBySample(@ForAll @DoubleRange(min = 0.005, max = 0.08) @Scale(3) double eps,
                                                       @ForAll @LongRange(min = 0, max = 1000) long seed) {
         load();
         List<Attack> members = List.of(
