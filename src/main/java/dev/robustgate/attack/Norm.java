@@ -3,9 +3,13 @@ package dev.robustgate.attack;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
-/** The threat model's distance. Works on [N, D] rows (callers flatten). */
+/**
+ * The threat model's distance. Works on [N, D] rows (callers flatten). L0 (the number of changed
+ * features) is the distance of the sparse attack JSMA only: it has no ball geometry for the
+ * Lp attacks, and {@link #parse} does not accept it.
+ */
 public enum Norm {
-    LINF("Linf"), L2("L2");
+    LINF("Linf"), L2("L2"), L0("L0");
 
     private final String label;
 
@@ -19,6 +23,9 @@ public enum Norm {
 
     /** Per-row distance of {@code delta} [N, D]. */
     public double[] rowNorms(INDArray delta) {
+        if (this == L0) {
+            return delta.neq(0).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).sum(1).toDoubleVector();
+        }
         INDArray norms = this == LINF ? Transforms.abs(delta, true).max(1) : delta.norm2(1);
         return norms.toDoubleVector();
     }

@@ -11,8 +11,13 @@ final class Perturbations {
 
     private Perturbations() {}
 
+    private static void requireBall(Norm norm) {
+        if (norm == Norm.L0) throw new IllegalArgumentException("L0 has no ball geometry here (it is JSMA's distance); use Linf or L2");
+    }
+
     /** The steepest-ascent direction of unit size: sign(g) for Linf, g/||g||_2 for L2 (0 stays 0). */
     static INDArray steepestDirection(INDArray g, Norm norm) {
+        requireBall(norm);
         if (norm == Norm.LINF) {
             return Transforms.sign(g, false);
         }
@@ -22,6 +27,7 @@ final class Perturbations {
 
     /** Projects {@code delta} onto the eps-ball of {@code norm}, in place. */
     static INDArray projectInPlace(INDArray delta, Norm norm, double eps) {
+        requireBall(norm);
         if (norm == Norm.LINF) {
             Transforms.min(delta, eps, false);
             Transforms.max(delta, -eps, false);
@@ -44,6 +50,7 @@ final class Perturbations {
      * by (seed, position in the evaluated dataset, restart, eps), so results do not depend on batching.
      */
     static INDArray randomStart(int[] sampleIds, long dims, Norm norm, double eps, long seed, int restart) {
+        requireBall(norm);
         int d = Math.toIntExact(dims);
         float[] buf = new float[sampleIds.length * d];
         for (int r = 0; r < sampleIds.length; r++) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.robustgate.attack.Attack;
 import dev.robustgate.attack.CarliniWagnerL2Attack;
 import dev.robustgate.attack.DeepFoolAttack;
+import dev.robustgate.attack.JsmaAttack;
 import dev.robustgate.attack.SquareAttack;
 import dev.robustgate.attack.WorstCaseOf;
 import dev.robustgate.metric.MaskingCheck;
@@ -58,7 +59,7 @@ final class EvalCommand implements Callable<Integer> {
     String data;
     @Option(names = "--limit", defaultValue = "1000", description = "Evaluate the first N test samples (default: ${DEFAULT-VALUE}).")
     int limit;
-    @Option(names = "--attack", defaultValue = "fgsm", description = "fgsm, pgd, cw, deepfool, square or strong "
+    @Option(names = "--attack", defaultValue = "fgsm", description = "fgsm, pgd, cw, deepfool, square, jsma (L0, targeted; --eps are changed fractions) or strong "
             + "(worst case of PGD with restarts, C&W and Square) (default: ${DEFAULT-VALUE}).")
     String attack;
     @Option(names = "--norm", defaultValue = "linf", description = "linf or l2 (default: ${DEFAULT-VALUE}).")
@@ -86,6 +87,10 @@ final class EvalCommand implements Callable<Integer> {
     double overshoot;
     @Option(names = "--candidates", defaultValue = "10", description = "DeepFool: candidate classes (default: ${DEFAULT-VALUE}).")
     int candidates;
+    @Option(names = "--theta", defaultValue = "1.0", description = "JSMA: change per chosen feature, in [-1, 0) or (0, 1] (default: ${DEFAULT-VALUE}).")
+    double theta;
+    @Option(names = "--gamma", defaultValue = "0.145", description = "JSMA: largest fraction of features changed, in [0, 1] (default: ${DEFAULT-VALUE}).")
+    double gamma;
     @Option(names = "--queries", defaultValue = "1000", description = "Square: query budget per sample and eps (default: ${DEFAULT-VALUE}).")
     int queries;
     @Option(names = "--p-init", defaultValue = "0.3", description = "Square: initial window fraction (default: ${DEFAULT-VALUE}).")
@@ -123,9 +128,11 @@ final class EvalCommand implements Callable<Integer> {
             java.util.Map.entry("--initial-const", List.of("cw", "strong")),
             java.util.Map.entry("--overshoot", List.of("deepfool")),
             java.util.Map.entry("--candidates", List.of("deepfool")),
+            java.util.Map.entry("--theta", List.of("jsma")),
+            java.util.Map.entry("--gamma", List.of("jsma")),
             java.util.Map.entry("--queries", List.of("square", "strong")),
             java.util.Map.entry("--p-init", List.of("square", "strong")));
-    private static final List<String> ATTACKS = List.of("fgsm", "pgd", "cw", "deepfool", "square", "strong");
+    private static final List<String> ATTACKS = List.of("fgsm", "pgd", "cw", "deepfool", "square", "jsma", "strong");
 
     @Override
     public Integer call() throws Exception {
@@ -180,6 +187,8 @@ final class EvalCommand implements Callable<Integer> {
             o.put("gradient_evaluations", e.gradientEvaluations());
             o.put("forward_evaluations", e.forwardEvaluations());
             o.put("seconds", e.seconds());
+            // JSMA's eps is a changed fraction; its distances are counts of changed features.
+            if (r.norm() == Norm.L0) o.put("max_changed_features", (long) e.maxDistance());
             if (part != null) {
                 // Per sample, in sample_ids order: what a merge of the shards needs.
                 o.put("robust_count", e.robustCount());
@@ -296,6 +305,14 @@ final class EvalCommand implements Callable<Integer> {
             case "square" -> {
                 requireNorm(n, Norm.LINF, "square");
                 yield square(t);
+            }
+            case "jsma" -> {
+                if (spec.commandLine().getParseResult().hasMatchedOption("--norm")) {
+                    throw new IllegalArgumentException("--norm does not apply to jsma: it measures L0, the number of changed features");
+                }
+                // Targeted by nature: without --targeted, random targets keyed by --seed.
+                yield JsmaAttack.create().theta(theta).gamma(gamma).eps(eps)
+                        .targeted(t.isTargeted() ? t : TargetSelection.random(seed)).batchSize(batchSize);
             }
             default -> {
                 requireNorm(n, Norm.LINF, "strong");

@@ -103,6 +103,31 @@ class EvalCommandTest {
         assertThat(root.get("total_gradient_evaluations").asLong()).isLessThanOrEqualTo(5L * 30);
     }
 
+    @Test
+    void jsmaRunsTargetedInL0WithinGammaAndItsIterationBudget() throws IOException {
+        Path json = tmp.resolve("jsma.json");
+        CliRun.Result r = CliRun.run("eval", "--victim", VICTIM, "--attack", "jsma", "--eps", "0.05,0.1", "--gamma", "0.1",
+                "--theta", "1", "--limit", "8", "--json", json.toString());
+
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        JsonNode root = read(json);
+        assertThat(root.get("attack").asText()).startsWith("JSMA");
+        assertThat(root.get("parameters").get("norm").asText()).isEqualTo("L0");
+        assertThat(root.get("parameters").get("gamma").asText()).isEqualTo("0.1");
+        assertThat(root.get("parameters").get("theta").asText()).isEqualTo("1.0");
+        assertThat(root.get("parameters").get("targets").asText()).startsWith("random target");
+        JsonNode results = root.get("results");
+        assertThat(results).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            JsonNode e = results.get(i);
+            assertThat(e.get("norm").asText()).isEqualTo("L0");
+            // at most floor(0.1 * 784 / 2) = 39 iterations of one gradient each, per sample
+            assertThat(e.get("gradient_evaluations").asLong()).isBetween(1L, 39L * 8);
+            assertThat(e.get("max_changed_features").asLong()).isLessThanOrEqualTo((long) (e.get("eps").asDouble() * 784));
+        }
+        assertThat(root.get("masking").get("skipped").asText()).contains("L0");
+    }
+
     static Stream<Arguments> badInputs() {
         return Stream.of(
                 // args, words the one-line message must contain
@@ -129,6 +154,11 @@ class EvalCommandTest {
                 Arguments.of(List.of("--victim", VICTIM, "--eps", "0.1", "--data", "cifar-99"), List.of("unknown dataset 'cifar-99'")),
                 Arguments.of(List.of("--victim", VICTIM, "--model", "/tmp/x.zip", "--eps", "0.1"), List.of("mutually exclusive")),
                 Arguments.of(List.of("--eps", "0.1"), List.of("--victim", "--model")),
+                Arguments.of(List.of("--victim", VICTIM, "--eps", "0.1", "--attack", "jsma", "--theta", "0"), List.of("theta", "0")),
+                Arguments.of(List.of("--victim", VICTIM, "--eps", "0.1", "--attack", "jsma", "--gamma", "1.5"), List.of("gamma", "1.5")),
+                Arguments.of(List.of("--victim", VICTIM, "--eps", "2", "--attack", "jsma"), List.of("changed fraction", "2.0")),
+                Arguments.of(List.of("--victim", VICTIM, "--eps", "0.1", "--attack", "jsma", "--norm", "l2"), List.of("--norm", "jsma", "L0")),
+                Arguments.of(List.of("--victim", VICTIM, "--eps", "0.1", "--attack", "fgsm", "--gamma", "0.1"), List.of("--gamma", "jsma")),
                 Arguments.of(List.of("--victim", VICTIM), List.of("--eps")));
     }
 
