@@ -53,6 +53,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   fashion-mlp-ci-augmented    0.730  0.120  0.070   0.080 [0.035, 0.152]   8702 / 14224
  * </pre>
  * The strong ensemble takes at most 0.02 off PGD-40: PGD training's robustness is not masking.
+ * The spec runs the ensemble on the undefended, PGD-trained and augmented victims (about 87k
+ * gradient and 134k forward evaluations); the FGSM-AT row was measured with the same code on
+ * fashion-mlp-ci-fgsm-at (commit 8bf7034) and left out of CI for its cost.
  * Thresholds sit below the measured intervals with margin; the regression baselines in
  * robustness-specs/baselines.json catch smaller, significant drops.
  * The full-size counterparts (LeNet, 60k images) are fixtures/victims/fashion-lenet-*-at.json,
@@ -170,13 +173,12 @@ class AdversarialTrainingSpec {
     @Test
     @DisplayName("PGD adversarial training holds under the strong ensemble (PGD x5, C&W, Square), far above the undefended model")
     void pgdTrainingHoldsUnderTheStrongEnsemble(@Victim("fashion-mlp-ci") DifferentiableClassifier undefended,
-                                                @Victim("fashion-mlp-ci-fgsm-at") DifferentiableClassifier fgsmTrained,
                                                 @Victim("fashion-mlp-ci-pgd-at") DifferentiableClassifier pgdTrained,
                                                 @Victim("fashion-mlp-ci-augmented") DifferentiableClassifier augmented,
                                                 @Samples(value = STRONG_SAMPLES, seed = SAMPLE_SEED) Dataset test) {
         WorstCaseOf strong = WorstCaseOf.strong(DefenseMeasurements.EPS);
         Map<String, Proportion> worst = new LinkedHashMap<>();
-        for (DifferentiableClassifier m : List.of(undefended, fgsmTrained, pgdTrained, augmented)) {
+        for (DifferentiableClassifier m : List.of(undefended, pgdTrained, augmented)) {
             WorstCaseOf.Detailed run = strong.runDetailed(m, test);
             Proportion w = RobustAccuracy.of(run.combined(), DefenseMeasurements.EPS);
             DefenseMeasurements d = DefenseMeasurements.of(m, test);
