@@ -76,6 +76,9 @@ final class StealCommand implements Callable<Integer> {
         };
         OutputPolicy outputPolicy = OutputPolicy.parse(policy);
         Victims victims = Victims.standard();
+        // Every option is checked before the victim is loaded: loading may train it for minutes.
+        requireKnownStrategy(victims);
+        if (!arch.equals("same")) Architectures.requireKnown(arch.equals("mlp") ? "mlp-256" : arch);
         Victim v = victims.get(victim);
         String dataset = v.metadata().spec().dataset();
         Dataset test = victims.data().load(dataset, Split.TEST);
@@ -138,13 +141,21 @@ final class StealCommand implements Callable<Integer> {
             case "adaptive" -> new AdaptiveStrategy(victims.data().load(pool != null ? pool : otherDataset(dataset), Split.TRAIN),
                     0.1, seed);
             default -> {
-                if (!victims.data().names().contains(strategy)) {
-                    throw new IllegalArgumentException("unknown strategy '" + strategy
-                            + "': use gaussian, uniform, own, adaptive or a dataset name " + victims.data().names());
-                }
+                requireKnownStrategy(victims);
                 yield QuerySets.fromDataset(victims.data().load(strategy, Split.TRAIN), seed);
             }
         };
+    }
+
+    private void requireKnownStrategy(Victims victims) {
+        boolean builtIn = switch (strategy) {
+            case "gaussian", "uniform", "own", "adaptive" -> true;
+            default -> false;
+        };
+        if (!builtIn && !victims.data().names().contains(strategy)) {
+            throw new IllegalArgumentException("unknown strategy '" + strategy
+                    + "': use gaussian, uniform, own, adaptive or a dataset name " + victims.data().names());
+        }
     }
 
     private static String otherDataset(String dataset) {
