@@ -26,7 +26,7 @@ import java.util.Map;
  * evaluation, and two gradient evaluations while the margin term is active (its gradient is the
  * difference of two cross-entropy gradients, see {@link LogitGradients}).
  */
-public final class CarliniWagnerL2Attack implements Attack, SampleKeyedAttack {
+public final class CarliniWagnerL2Attack implements SampleKeyedAttack {
     private final AttackSettings settings;
     private final int binarySearchSteps;
     private final int steps;
@@ -114,11 +114,6 @@ public final class CarliniWagnerL2Attack implements Attack, SampleKeyedAttack {
         p.put("confidence", String.valueOf(confidence));
         p.put("abort early", String.valueOf(abortEarly));
         return p;
-    }
-
-    @Override
-    public AttackResult run(DifferentiableClassifier model, Dataset data) {
-        return run(model, data, null);
     }
 
     @Override

@@ -23,7 +23,7 @@ import java.util.Map;
  * <p>Cost per step and sample: {@code candidates} gradient evaluations (the label's cross-entropy
  * gradient and one per other candidate class) and one forward evaluation.
  */
-public final class DeepFoolAttack implements Attack, SampleKeyedAttack {
+public final class DeepFoolAttack implements SampleKeyedAttack {
     private static final double TINY = 1e-8;
 
     private final AttackSettings settings;
@@ -80,11 +80,6 @@ public final class DeepFoolAttack implements Attack, SampleKeyedAttack {
         p.put("overshoot", String.valueOf(overshoot));
         p.put("candidates", String.valueOf(candidates));
         return p;
-    }
-
-    @Override
-    public AttackResult run(DifferentiableClassifier model, Dataset data) {
-        return run(model, data, null);
     }
 
     @Override

@@ -14,7 +14,7 @@ import java.util.Map;
  * steepest-ascent direction of the norm, clipped to the box. The gradient does not depend on eps,
  * so a sweep over many eps costs one gradient evaluation per sample in all.
  */
-public final class FgsmAttack implements Attack, SampleKeyedAttack {
+public final class FgsmAttack implements SampleKeyedAttack {
     private final AttackSettings settings;
 
     private FgsmAttack(AttackSettings settings) {
@@ -48,11 +48,6 @@ public final class FgsmAttack implements Attack, SampleKeyedAttack {
     @Override
     public Map<String, String> parameters() {
         return settings.parameters(name());
-    }
-
-    @Override
-    public AttackResult run(DifferentiableClassifier model, Dataset data) {
-        return run(model, data, null);
     }
 
     @Override

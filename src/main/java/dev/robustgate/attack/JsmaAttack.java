@@ -40,7 +40,7 @@ import java.util.Map;
  * <p>Cost per iteration and sample: one gradient and one forward evaluation; at most
  * floor(gamma * D / 2) iterations, as each changes at most two features.
  */
-public final class JsmaAttack implements Attack, SampleKeyedAttack {
+public final class JsmaAttack implements SampleKeyedAttack {
     /** The fixed seed of the default random targets. */
     public static final long DEFAULT_TARGET_SEED = 20160321L;
 
@@ -108,11 +108,6 @@ public final class JsmaAttack implements Attack, SampleKeyedAttack {
         p.put("theta", String.valueOf(theta));
         p.put("gamma", String.valueOf(gamma));
         return p;
-    }
-
-    @Override
-    public AttackResult run(DifferentiableClassifier model, Dataset data) {
-        return run(model, data, null);
     }
 
     @Override

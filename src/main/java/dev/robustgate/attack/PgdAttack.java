@@ -22,7 +22,7 @@ import java.util.Map;
  * it would otherwise return can only drift back (the "last iterate" convention under-reports
  * attack strength and wastes gradient evaluations). Restarts run only on the samples still standing.
  */
-public final class PgdAttack implements Attack, SampleKeyedAttack {
+public final class PgdAttack implements SampleKeyedAttack {
     public static final long DEFAULT_SEED = 2024L;
 
     private final AttackSettings settings;
@@ -118,11 +118,6 @@ public final class PgdAttack implements Attack, SampleKeyedAttack {
         p.put("seed", String.valueOf(seed));
         p.put("early stop", String.valueOf(earlyStop));
         return p;
-    }
-
-    @Override
-    public AttackResult run(DifferentiableClassifier model, Dataset data) {
-        return run(model, data, null);
     }
 
     @Override

@@ -9,6 +9,12 @@ import dev.robustgate.model.DifferentiableClassifier;
  * in the full evaluation. {@link WorstCaseOf} relies on it, so that a member attacking only the
  * samples still standing decides each of them exactly as it would alone.
  */
-interface SampleKeyedAttack {
+interface SampleKeyedAttack extends Attack {
+    /** {@code sampleIds} null: the dataset's own ids. */
     AttackResult run(DifferentiableClassifier model, Dataset data, int[] sampleIds);
+
+    @Override
+    default AttackResult run(DifferentiableClassifier model, Dataset data) {
+        return run(model, data, null);
+    }
 }

@@ -23,7 +23,7 @@ import java.util.SplittableRandom;
  *
  * <p>Random draws come from one stream per (seed, sample, eps), so results do not depend on batching.
  */
-public final class SquareAttack implements Attack, SampleKeyedAttack {
+public final class SquareAttack implements SampleKeyedAttack {
     public static final long DEFAULT_SEED = 2024L;
 
     private final AttackSettings settings;
@@ -88,11 +88,6 @@ public final class SquareAttack implements Attack, SampleKeyedAttack {
     /** Attacks a black box: only its probabilities are used. */
     public AttackResult run(Classifier model, Dataset data) {
         return run(ScoresOnly.of(model), data, null);
-    }
-
-    @Override
-    public AttackResult run(DifferentiableClassifier model, Dataset data) {
-        return run(model, data, null);
     }
 
     @Override
