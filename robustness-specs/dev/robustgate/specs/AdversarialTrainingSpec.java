@@ -87,9 +87,7 @@ class AdversarialTrainingSpec {
         assertThatRobustness(at.pgd()).robustAccuracy().lowerBound().isAtLeast(PGD_AT_PGD_LOWER);
         assertThatRobustness(base.pgd()).robustAccuracy().upperBound().isAtMost(UNDEFENDED_PGD_UPPER);
         // "Far above": the defended interval starts at least 0.25 above where the undefended one ends.
-        assertThat(at.pgdAccuracy().interval().lower() - base.pgdAccuracy().interval().upper())
-                .as("gap between PGD robust accuracy intervals of %s and %s", pgdTrained.name(), undefended.name())
-                .isGreaterThanOrEqualTo(0.25);
+        assertThatProportion(at.pgdAccuracy()).isClearlyAbove(base.pgdAccuracy(), 0.25);
         // Clean accuracy pays for it, but little next to the gain.
         double cleanDrop = base.clean().value() - at.clean().value();
         double gain = at.pgdAccuracy().value() - base.pgdAccuracy().value();
@@ -110,10 +108,7 @@ class AdversarialTrainingSpec {
         DefenseMeasurements base = DefenseMeasurements.of(undefended, test);
         DefenseMeasurements at = DefenseMeasurements.of(fgsmTrained, test);
         assertThatRobustness(at.fgsm()).atEps(DefenseMeasurements.EPS).robustAccuracy().lowerBound().isAtLeast(FGSM_AT_FGSM_LOWER);
-        assertThat(at.fgsmAccuracy().interval().lower())
-                .as("FGSM robust accuracy of %s must lie above the undefended model's interval %s",
-                        fgsmTrained.name(), base.fgsmAccuracy().interval())
-                .isGreaterThan(base.fgsmAccuracy().interval().upper());
+        assertThatProportion(at.fgsmAccuracy()).isClearlyAbove(base.fgsmAccuracy());
         assertThatProportion(at.fgsmAccuracy()).isNoWorseThanBaseline("adversarial-training/fgsm-at/fgsm-robust-accuracy", SAMPLE_SEED);
     }
 
@@ -135,9 +130,7 @@ class AdversarialTrainingSpec {
                         undefended.name(), base.pgdAccuracy().summary())
                 .isLessThanOrEqualTo(0.10);
         // ... and far below the adversarially trained one's.
-        assertThat(at.pgdAccuracy().interval().lower() - aug.pgdAccuracy().interval().upper())
-                .as("gap between PGD robust accuracy intervals of %s and %s", pgdTrained.name(), augmented.name())
-                .isGreaterThanOrEqualTo(0.25);
+        assertThatProportion(at.pgdAccuracy()).isClearlyAbove(aug.pgdAccuracy(), 0.25);
         assertThatRobustness(aug.pgd()).robustAccuracy().upperBound().isAtMost(UNDEFENDED_PGD_UPPER);
     }
 
@@ -192,10 +185,7 @@ class AdversarialTrainingSpec {
         Proportion at = worst.get(pgdTrained.name()), base = worst.get(undefended.name());
         assertThatProportion(at).lowerBound().isAtLeast(PGD_AT_STRONG_LOWER);
         assertThatProportion(base).upperBound().isAtMost(UNDEFENDED_STRONG_UPPER);
-        assertThat(at.interval().lower())
-                .as("strong-ensemble robust accuracy of %s (%s) must lie above %s's interval (%s)",
-                        pgdTrained.name(), at.summary(), undefended.name(), base.summary())
-                .isGreaterThan(base.interval().upper());
+        assertThatProportion(at).isClearlyAbove(base);
     }
 
     private static CurvePlot.Series fgsmCurve(String name, AttackResult sweep) {

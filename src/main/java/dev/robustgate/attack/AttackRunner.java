@@ -26,28 +26,16 @@ final class AttackRunner {
 
     static AttackResult run(Attack attack, AttackSettings settings, int stepsPerSample, AttackKernel kernel,
                             DifferentiableClassifier model, Dataset data) {
-        return run(attack, settings, stepsPerSample, kernel, model, data, null);
-    }
-
-    /**
-     * As above, with the identities of {@code data}'s samples in a larger evaluation (null: their
-     * positions), so that a run on a subset draws for each sample what the full run would.
-     */
-    static AttackResult run(Attack attack, AttackSettings settings, int stepsPerSample, AttackKernel kernel,
-                            DifferentiableClassifier model, Dataset data, int[] sampleIds) {
         requireCompatible(model, data);
-        if (sampleIds != null && sampleIds.length != data.size()) {
-            throw new IllegalArgumentException(sampleIds.length + " sample ids for " + data.size() + " samples");
-        }
         long t0 = System.nanoTime();
         Counts before = model.counter().snapshot();
         int n = data.size();
         long d = data.sampleLength();
         INDArray clean = data.features().reshape(n, d);
         int[] labels = data.labels();
-        // Caller-given ids (an ensemble member on the samples still standing) or the dataset's own
-        // (positions in the evaluated dataset; a shard keeps its samples' unsharded positions).
-        int[] allIds = sampleIds != null ? sampleIds.clone() : data.sampleIds();
+        // Every per-sample draw is keyed by the sample's id, not its position in data: a shard or
+        // an ensemble's standing samples keep their ids, so they draw what the full run would.
+        int[] allIds = data.sampleIds();
 
         INDArray cleanProbs = batchedProbabilities(model, data, settings.batchSize());
         int[] cleanPred = Predictions.argMax(cleanProbs);

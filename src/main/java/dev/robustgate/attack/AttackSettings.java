@@ -63,6 +63,21 @@ public record AttackSettings(Norm norm, List<Double> epsilons, TargetSelection t
         return p;
     }
 
+    /** How a description names the radii: "eps=0.1" for one, "eps [0.03, 0.1]" for several. */
+    String epsLabel() {
+        return epsilons.size() == 1 ? epsLabel(epsilons.get(0))
+                : "eps " + epsilons.stream().map(AttackSettings::formatEps).toList();
+    }
+
+    static String epsLabel(double eps) {
+        return "eps=" + formatEps(eps);
+    }
+
+    /** "targets, " for a targeted attack's description, "" for an untargeted one. */
+    String targetsPrefix() {
+        return targets.isTargeted() ? targets.describe() + ", " : "";
+    }
+
     static String formatEps(double eps) {
         return String.valueOf((float) eps);
     }

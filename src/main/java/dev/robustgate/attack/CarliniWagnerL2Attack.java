@@ -26,7 +26,7 @@ import java.util.Map;
  * evaluation, and two gradient evaluations while the margin term is active (its gradient is the
  * difference of two cross-entropy gradients, see {@link LogitGradients}).
  */
-public final class CarliniWagnerL2Attack implements SampleKeyedAttack {
+public final class CarliniWagnerL2Attack implements Attack {
     private final AttackSettings settings;
     private final int binarySearchSteps;
     private final int steps;
@@ -88,17 +88,16 @@ public final class CarliniWagnerL2Attack implements SampleKeyedAttack {
 
     @Override
     public String describe() {
-        return describe(settings.epsilons().size() == 1 ? "eps=" + AttackSettings.formatEps(settings.epsilons().get(0))
-                : "eps " + settings.epsilons().stream().map(AttackSettings::formatEps).toList());
+        return describe(settings.epsLabel());
     }
 
     @Override
     public String describeAt(double eps) {
-        return describe("eps=" + AttackSettings.formatEps(eps));
+        return describe(AttackSettings.epsLabel(eps));
     }
 
     private String describe(String eps) {
-        return name() + "(" + (settings.targets().isTargeted() ? settings.targets().describe() + ", " : "")
+        return name() + "(" + settings.targetsPrefix()
                 + (settings.norm() != Norm.L2 ? "scored in " + settings.norm().label() + ", " : "") + eps + ", "
                 + binarySearchSteps + " binary steps x " + steps + " Adam steps of " + learningRate
                 + ", c0=" + initialConst + ", kappa=" + confidence + ")";
@@ -117,8 +116,8 @@ public final class CarliniWagnerL2Attack implements SampleKeyedAttack {
     }
 
     @Override
-    public AttackResult run(DifferentiableClassifier model, Dataset data, int[] sampleIds) {
-        return AttackRunner.run(this, settings, binarySearchSteps * steps, this::attackBatch, model, data, sampleIds);
+    public AttackResult run(DifferentiableClassifier model, Dataset data) {
+        return AttackRunner.run(this, settings, binarySearchSteps * steps, this::attackBatch, model, data);
     }
 
     private List<BatchOutcome> attackBatch(DifferentiableClassifier model, AttackBatch batch, double[] eps) {

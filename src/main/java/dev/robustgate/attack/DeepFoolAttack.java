@@ -23,7 +23,7 @@ import java.util.Map;
  * <p>Cost per step and sample: {@code candidates} gradient evaluations (the label's cross-entropy
  * gradient and one per other candidate class) and one forward evaluation.
  */
-public final class DeepFoolAttack implements SampleKeyedAttack {
+public final class DeepFoolAttack implements Attack {
     private static final double TINY = 1e-8;
 
     private final AttackSettings settings;
@@ -66,7 +66,7 @@ public final class DeepFoolAttack implements SampleKeyedAttack {
 
     @Override
     public String describeAt(double eps) {
-        return describe("eps=" + AttackSettings.formatEps(eps));
+        return describe(AttackSettings.epsLabel(eps));
     }
 
     private String describe(String eps) {
@@ -83,9 +83,9 @@ public final class DeepFoolAttack implements SampleKeyedAttack {
     }
 
     @Override
-    public AttackResult run(DifferentiableClassifier model, Dataset data, int[] sampleIds) {
+    public AttackResult run(DifferentiableClassifier model, Dataset data) {
         return AttackRunner.run(this, settings, steps * Math.min(candidates, model.numClasses()), this::attackBatch,
-                model, data, sampleIds);
+                model, data);
     }
 
     private List<BatchOutcome> attackBatch(DifferentiableClassifier model, AttackBatch batch, double[] eps) {

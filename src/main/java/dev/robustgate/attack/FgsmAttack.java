@@ -14,7 +14,7 @@ import java.util.Map;
  * steepest-ascent direction of the norm, clipped to the box. The gradient does not depend on eps,
  * so a sweep over many eps costs one gradient evaluation per sample in all.
  */
-public final class FgsmAttack implements SampleKeyedAttack {
+public final class FgsmAttack implements Attack {
     private final AttackSettings settings;
 
     private FgsmAttack(AttackSettings settings) {
@@ -35,14 +35,14 @@ public final class FgsmAttack implements SampleKeyedAttack {
 
     @Override
     public String describe() {
-        return name() + "(" + (settings.targets().isTargeted() ? settings.targets().describe() + ", " : "")
+        return name() + "(" + settings.targetsPrefix()
                 + "eps " + settings.epsilons().stream().map(AttackSettings::formatEps).toList() + ")";
     }
 
     @Override
     public String describeAt(double eps) {
-        return name() + "(" + (settings.targets().isTargeted() ? settings.targets().describe() + ", " : "")
-                + "eps=" + AttackSettings.formatEps(eps) + ")";
+        return name() + "(" + settings.targetsPrefix()
+                + AttackSettings.epsLabel(eps) + ")";
     }
 
     @Override
@@ -51,8 +51,8 @@ public final class FgsmAttack implements SampleKeyedAttack {
     }
 
     @Override
-    public AttackResult run(DifferentiableClassifier model, Dataset data, int[] sampleIds) {
-        return AttackRunner.run(this, settings, 1, this::attackBatch, model, data, sampleIds);
+    public AttackResult run(DifferentiableClassifier model, Dataset data) {
+        return AttackRunner.run(this, settings, 1, this::attackBatch, model, data);
     }
 
     private List<BatchOutcome> attackBatch(DifferentiableClassifier model, AttackBatch batch, double[] eps) {

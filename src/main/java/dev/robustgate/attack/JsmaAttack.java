@@ -40,7 +40,7 @@ import java.util.Map;
  * <p>Cost per iteration and sample: one gradient and one forward evaluation; at most
  * floor(gamma * D / 2) iterations, as each changes at most two features.
  */
-public final class JsmaAttack implements SampleKeyedAttack {
+public final class JsmaAttack implements Attack {
     /** The fixed seed of the default random targets. */
     public static final long DEFAULT_TARGET_SEED = 20160321L;
 
@@ -111,8 +111,8 @@ public final class JsmaAttack implements SampleKeyedAttack {
     }
 
     @Override
-    public AttackResult run(DifferentiableClassifier model, Dataset data, int[] sampleIds) {
-        return AttackRunner.run(this, settings, maxIterations(data.sampleLength()), this::attackBatch, model, data, sampleIds);
+    public AttackResult run(DifferentiableClassifier model, Dataset data) {
+        return AttackRunner.run(this, settings, maxIterations(data.sampleLength()), this::attackBatch, model, data);
     }
 
     /** Each iteration changes at most two features, so this many keep the count within gamma * D. */

@@ -22,7 +22,7 @@ import java.util.Map;
  * it would otherwise return can only drift back (the "last iterate" convention under-reports
  * attack strength and wastes gradient evaluations). Restarts run only on the samples still standing.
  */
-public final class PgdAttack implements SampleKeyedAttack {
+public final class PgdAttack implements Attack {
     public static final long DEFAULT_SEED = 2024L;
 
     private final AttackSettings settings;
@@ -91,17 +91,16 @@ public final class PgdAttack implements SampleKeyedAttack {
 
     @Override
     public String describe() {
-        return describe(settings.epsilons().size() == 1 ? "eps=" + AttackSettings.formatEps(settings.epsilons().get(0))
-                : "eps " + settings.epsilons().stream().map(AttackSettings::formatEps).toList());
+        return describe(settings.epsLabel());
     }
 
     @Override
     public String describeAt(double eps) {
-        return describe("eps=" + AttackSettings.formatEps(eps));
+        return describe(AttackSettings.epsLabel(eps));
     }
 
     private String describe(String eps) {
-        return name() + "(" + (settings.targets().isTargeted() ? settings.targets().describe() + ", " : "") + eps + ", "
+        return name() + "(" + settings.targetsPrefix() + eps + ", "
                 + steps + "x" + (stepSize != null ? AttackSettings.formatEps(stepSize) : "2.5eps/" + steps)
                 + (randomStart ? ", random start" : "") + (restarts > 1 ? ", " + restarts + " restarts" : "")
                 + (earlyStop ? "" : ", last iterate")
@@ -121,8 +120,8 @@ public final class PgdAttack implements SampleKeyedAttack {
     }
 
     @Override
-    public AttackResult run(DifferentiableClassifier model, Dataset data, int[] sampleIds) {
-        return AttackRunner.run(this, settings, steps * restarts, this::attackBatch, model, data, sampleIds);
+    public AttackResult run(DifferentiableClassifier model, Dataset data) {
+        return AttackRunner.run(this, settings, steps * restarts, this::attackBatch, model, data);
     }
 
     private List<BatchOutcome> attackBatch(DifferentiableClassifier model, AttackBatch batch, double[] eps) {

@@ -23,7 +23,7 @@ import java.util.SplittableRandom;
  *
  * <p>Random draws come from one stream per (seed, sample, eps), so results do not depend on batching.
  */
-public final class SquareAttack implements SampleKeyedAttack {
+public final class SquareAttack implements Attack {
     public static final long DEFAULT_SEED = 2024L;
 
     private final AttackSettings settings;
@@ -62,17 +62,16 @@ public final class SquareAttack implements SampleKeyedAttack {
 
     @Override
     public String describe() {
-        return describe(settings.epsilons().size() == 1 ? "eps=" + AttackSettings.formatEps(settings.epsilons().get(0))
-                : "eps " + settings.epsilons().stream().map(AttackSettings::formatEps).toList());
+        return describe(settings.epsLabel());
     }
 
     @Override
     public String describeAt(double eps) {
-        return describe("eps=" + AttackSettings.formatEps(eps));
+        return describe(AttackSettings.epsLabel(eps));
     }
 
     private String describe(String eps) {
-        return name() + "(" + (settings.targets().isTargeted() ? settings.targets().describe() + ", " : "") + eps + ", "
+        return name() + "(" + settings.targetsPrefix() + eps + ", "
                 + queries + " queries, p init " + pInit + ", seed " + seed + ")";
     }
 
@@ -87,16 +86,16 @@ public final class SquareAttack implements SampleKeyedAttack {
 
     /** Attacks a black box: only its probabilities are used. */
     public AttackResult run(Classifier model, Dataset data) {
-        return run(ScoresOnly.of(model), data, null);
+        return run(ScoresOnly.of(model), data);
     }
 
     @Override
-    public AttackResult run(DifferentiableClassifier model, Dataset data, int[] sampleIds) {
+    public AttackResult run(DifferentiableClassifier model, Dataset data) {
         if (data.sampleShape().length != 3) {
             throw new IllegalArgumentException("the Square attack needs image samples [C, H, W], got shape "
                     + java.util.Arrays.toString(data.sampleShape()));
         }
-        return AttackRunner.run(this, settings, queries, this::attackBatch, model, data, sampleIds);
+        return AttackRunner.run(this, settings, queries, this::attackBatch, model, data);
     }
 
     private List<BatchOutcome> attackBatch(DifferentiableClassifier model, AttackBatch batch, double[] eps) {

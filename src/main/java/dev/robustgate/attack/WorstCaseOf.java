@@ -15,10 +15,9 @@ import java.util.Map;
  * The worst case over several attacks, per sample and per eps: a sample is robust at eps only if
  * every member fails on it there. Members run in order, each only on the samples still standing
  * at some eps after the ones before it (cheap attacks first, expensive ones on what is left). A
- * member that supports it ({@link SampleKeyedAttack}: all of RobustGate's) runs on the subset
- * with each sample's identity in the full evaluation, so it draws the same random numbers as it
- * would alone and decides each sample the same way: the worst case is then never above any
- * member's robust accuracy.
+ * member gets those samples with their {@link Dataset#sampleIds} kept, and every RobustGate attack
+ * keys its random draws by id, so it decides each sample as it would alone: the worst case is
+ * then never above any member's robust accuracy.
  *
  * <p>All members must share the norm and the eps list; each eps's adversarial is the first
  * member's success there.
@@ -123,9 +122,8 @@ public final class WorstCaseOf implements Attack {
                 continue;
             }
             boolean all = standing.length == n;
-            Dataset subset = all ? data : data.subset(standing, "standing after " + runs.size() + " attack(s)");
-            AttackResult r = member instanceof SampleKeyedAttack keyed ? keyed.run(model, subset, standing)
-                    : member.run(model, subset);
+            Dataset subset = all ? data : data.subsetKeepingIds(standing, "standing after " + runs.size() + " attack(s)");
+            AttackResult r = member.run(model, subset);
             Map<Double, Integer> broke = new LinkedHashMap<>();
             if (cleanPred == null) {
                 cleanPred = r.cleanPredictions();

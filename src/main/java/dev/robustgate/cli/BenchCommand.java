@@ -11,12 +11,10 @@ import dev.robustgate.data.Split;
 import dev.robustgate.fixture.Victims;
 import dev.robustgate.model.DifferentiableClassifier;
 import dev.robustgate.model.Dl4jClassifier;
-import dev.robustgate.model.ModelFiles;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,15 +29,8 @@ import java.util.concurrent.Callable;
                 + "over repetitions after warm-up. Exit 1 when --compare finds a slowdown beyond noise.")
 final class BenchCommand implements Callable<Integer> {
 
-    static final class Source {
-        @Option(names = "--victim", paramLabel = "NAME", description = "A named victim (trained and cached on first use).")
-        String victim;
-        @Option(names = "--model", paramLabel = "PATH", description = "A DL4J MultiLayerNetwork zip or a Keras Sequential .h5.")
-        Path model;
-    }
-
     @ArgGroup(multiplicity = "0..1")
-    Source source;
+    ModelSource source;
 
     @Option(names = "--limit", defaultValue = "1000", description = "Test samples per case (default: ${DEFAULT-VALUE}).")
     int limit;
@@ -81,17 +72,13 @@ final class BenchCommand implements Callable<Integer> {
         BenchmarkReport previous = compare == null ? null : BenchmarkReport.read(compare);
         if (threads != null) MachineInfo.setThreads(threads);
         Victims victims = Victims.standard();
-        String victimName = source == null || (source.victim == null && source.model == null) ? "fashion-lenet" : source.victim;
-        if (victimName != null) {
-            victims.spec(victimName);
-        } else if (!Files.isRegularFile(source.model)) {
-            throw new IllegalArgumentException("--model " + source.model + ": no such model file");
-        }
+        ModelSource from = (source == null || (source.victim == null && source.model == null)
+                ? ModelSource.victim("fashion-lenet") : source).checked(victims);
         Dataset all = victims.data().load("fashion-mnist", Split.TEST);
         Dataset test = all.slice(0, Math.min(limit, all.size()));
         Dataset train = cases.contains("train_epoch") ? victims.data().load("fashion-mnist", Split.TRAIN) : null;
         if (train != null && trainLimit < train.size()) train = train.slice(0, trainLimit);
-        DifferentiableClassifier model = victimName != null ? victims.get(victimName).model() : ModelFiles.load(source.model);
+        DifferentiableClassifier model = from.load(victims);
         if (execution != null && model instanceof Dl4jClassifier d) {
             model = d.withExecution(switch (execution) {
                 case "direct-ops" -> Dl4jClassifier.Execution.DIRECT_OPS;
@@ -120,7 +107,7 @@ final class BenchCommand implements Callable<Integer> {
         s.put("train_reps", String.valueOf(trainReps));
         s.put("batch_size", String.valueOf(batchSize));
         s.put("threads", threads == null ? "default" : String.valueOf(threads));
-        BenchmarkReport report = new BenchmarkReport(victimName != null ? victimName : source.model.toString(), exec, s,
+        BenchmarkReport report = new BenchmarkReport(from.label(), exec, s,
                 machine, results, MachineInfo.current());
         if (json != null) {
             report.write(json.toAbsolutePath());

@@ -29,7 +29,6 @@ import dev.robustgate.metric.Proportion;
 import dev.robustgate.metric.RobustAccuracy;
 import dev.robustgate.metric.SuccessRate;
 import dev.robustgate.model.DifferentiableClassifier;
-import dev.robustgate.model.ModelFiles;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,15 +44,8 @@ import java.util.concurrent.Callable;
         description = "Evaluate a victim or a model file (DL4J zip or Keras .h5) under one attack, or the worst case of the strong ensemble, at one or more eps.")
 final class EvalCommand implements Callable<Integer> {
 
-    static final class Source {
-        @Option(names = "--victim", paramLabel = "NAME", description = "A named victim (trained and cached on first use).")
-        String victim;
-        @Option(names = "--model", paramLabel = "PATH", description = "A DL4J MultiLayerNetwork zip or a Keras HDF5 Sequential model (.h5).")
-        Path model;
-    }
-
     @ArgGroup(multiplicity = "1")
-    Source source;
+    ModelSource source;
 
     @Option(names = "--data", defaultValue = "fashion-mnist", description = "Dataset (default: ${DEFAULT-VALUE}); the test split is used.")
     String data;
@@ -142,24 +134,19 @@ final class EvalCommand implements Callable<Integer> {
         Attack a = attack();
         Path jsonOut = json == null ? null : writableJson(json);
         Victims victims = Victims.standard();
-        if (source.victim != null) {
-            victims.spec(source.victim);
-        } else if (!Files.isRegularFile(source.model)) {
-            throw new IllegalArgumentException("--model " + source.model + ": no such model file");
-        }
+        source.checked(victims);
         Dataset all = victims.data().load(data, Split.TEST);
         Dataset evaluated = all.slice(0, Math.min(limit, all.size()));
         Dataset test = part == null ? evaluated : part.of(evaluated);
         dev.robustgate.report.ReportWiring.installOnce();
-        DifferentiableClassifier model = source.victim != null ? victims.get(source.victim).model()
-                : ModelFiles.load(source.model);
+        DifferentiableClassifier model = source.load(victims);
         WorstCaseOf.Detailed detailed = a instanceof WorstCaseOf w ? w.runDetailed(model, test) : null;
         AttackResult r = detailed != null ? detailed.combined() : a.run(model, test);
         Proportion clean = CleanAccuracy.of(r);
 
         ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode out = om.createObjectNode();
-        out.put("model", source.victim != null ? source.victim : source.model.toString());
+        out.put("model", source.label());
         out.put("data", data);
         out.put("samples", test.size());
         if (part != null) {

@@ -43,7 +43,8 @@ final class StealCommand implements Callable<Integer> {
     String strategy;
     @Option(names = "--budget", required = true, description = "Queries the thief may send.")
     long budget;
-    @Option(names = "--labels", defaultValue = "soft", description = "soft (victim probabilities) or top1 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--labels", defaultValue = "soft", description = "soft (victim probabilities, cross-entropy), top1, "
+            + "or logits (log-probabilities regressed on as logits; needs the full-precision policy) (default: ${DEFAULT-VALUE}).")
     String labels;
     @Option(names = "--arch", defaultValue = "same", description = "Knockoff architecture: same, mlp (= mlp-256), or any victim architecture (default: ${DEFAULT-VALUE}).")
     String arch;
@@ -72,9 +73,14 @@ final class StealCommand implements Callable<Integer> {
         KnockoffNets.Labels labelMode = switch (labels.toLowerCase(Locale.ROOT)) {
             case "soft" -> KnockoffNets.Labels.SOFT;
             case "top1" -> KnockoffNets.Labels.TOP1;
-            default -> throw new IllegalArgumentException("--labels must be soft or top1, got " + labels);
+            case "logits" -> KnockoffNets.Labels.LOGITS;
+            default -> throw new IllegalArgumentException("--labels must be soft, top1 or logits, got " + labels);
         };
         OutputPolicy outputPolicy = OutputPolicy.parse(policy);
+        if (labelMode == KnockoffNets.Labels.LOGITS && outputPolicy.labelsOnly()) {
+            throw new IllegalArgumentException("--labels logits needs probabilities, but --policy " + policy
+                    + " answers labels only");
+        }
         Victims victims = Victims.standard();
         // Every option is checked before the victim is loaded: loading may train it for minutes.
         requireKnownStrategy(victims);

@@ -111,7 +111,17 @@ public final class Dataset {
         if (count == 1) return this;
         int[] positions = new int[(size() - index + count - 1) / count];
         for (int k = 0; k < positions.length; k++) positions[k] = index + k * count;
-        Dataset picked = subset(positions, provenance + ", shard " + index + "/" + count);
+        return subsetKeepingIds(positions, provenance + ", shard " + index + "/" + count);
+    }
+
+    /**
+     * The samples at {@code positions}, in that order, each keeping its {@link #sampleIds}: a part
+     * of this evaluation rather than a new one. A shard is one; so are the samples an ensemble's
+     * later members attack (those still standing), which must draw what a run on all would.
+     * {@link #subset} by contrast starts a new evaluation whose ids are its own positions.
+     */
+    public Dataset subsetKeepingIds(int[] positions, String provenanceNote) {
+        Dataset picked = subset(positions, provenanceNote);
         int[] parentIds = sampleIds();
         int[] ids = new int[positions.length];
         for (int k = 0; k < ids.length; k++) ids[k] = parentIds[positions[k]];
@@ -142,7 +152,10 @@ public final class Dataset {
         return y;
     }
 
-    /** The samples at {@code indices}, in that order (copied). */
+    /**
+     * The samples at {@code indices}, in that order (copied), as a new evaluation: their ids are
+     * their positions in the result (see {@link #subsetKeepingIds} for a part of this one).
+     */
     public Dataset subset(int[] indices, String provenanceNote) {
         int n = size();
         for (int idx : indices) {

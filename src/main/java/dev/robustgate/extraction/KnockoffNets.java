@@ -8,6 +8,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,11 +25,29 @@ import java.util.function.Consumer;
  * knockoff for {@code epochs} over everything gathered so far, warm-starting from the previous
  * checkpoint, and reports the checkpoint; the last checkpoint is the budget. With an adaptive
  * strategy the knockoff also takes one gradient step per answered batch, so the bandit's loss
- * reward sees a copy that keeps up. Targets are the victim's probabilities (soft labels) or its
- * arg-max one-hot (top-1, also what a labels-only API gives).
+ * reward sees a copy that keeps up. Targets are the victim's probabilities (soft labels), its
+ * arg-max one-hot (top-1, also what a labels-only API gives), or the logarithms of its
+ * probabilities regressed on as logits ({@link LogitMatchingLoss}).
  */
 public final class KnockoffNets {
-    public enum Labels { SOFT, TOP1 }
+    public enum Labels {
+        /** The victim's probabilities, learnt with the network's own loss (cross-entropy). */
+        SOFT,
+        /** The victim's arg-max as a one-hot label. */
+        TOP1,
+        /**
+         * The logarithms of the victim's probabilities, centred (its logits up to a shared
+         * constant), learnt by {@link LogitMatchingLoss}. Needs full-precision probabilities: a
+         * rounded answer's zeros carry no logit.
+         */
+        LOGITS
+    }
+
+    /**
+     * Probabilities below this are read as this when turned into logits: a float32 softmax
+     * underflows to 0 past a logit gap of about 100, and a log of 0 is no target.
+     */
+    static final double MIN_PROBABILITY = 1e-30;
 
     /** Builds the thief's fresh network for samples of {@code sampleShape} and {@code classes} outputs. */
     @FunctionalInterface
@@ -92,22 +112,57 @@ public final class KnockoffNets {
                 int n = (int) Math.min(queryBatch, checkpoint - queried);
                 INDArray x = strategy.next(n);
                 INDArray answers = victim.probabilities(x).castTo(DataType.FLOAT);
-                INDArray y = labels == Labels.SOFT ? answers : Nd4j.createFromArray(oneHot(Predictions.argMax(answers), k));
+                INDArray y = switch (labels) {
+                    case SOFT -> answers;
+                    case TOP1 -> Nd4j.createFromArray(oneHot(Predictions.argMax(answers), k));
+                    case LOGITS -> centredLogProbabilities(answers);
+                };
                 if (strategy.adaptive()) {
                     strategy.observe(answers, knockoff.probabilities(x));
-                    net.fit(toNetwork(x), y);
+                    withTrainingLoss(net, () -> net.fit(toNetwork(x), y));
                 }
                 xs.add(x);
                 ys.add(y);
                 queried += n;
             }
-            train(net, Nd4j.concat(0, xs.toArray(INDArray[]::new)), Nd4j.concat(0, ys.toArray(INDArray[]::new)),
-                    checkpoint);
+            INDArray allX = Nd4j.concat(0, xs.toArray(INDArray[]::new));
+            INDArray allY = Nd4j.concat(0, ys.toArray(INDArray[]::new));
+            withTrainingLoss(net, () -> train(net, allX, allY, checkpoint));
             reached.add(queried);
             if (onCheckpoint != null) onCheckpoint.accept(new Checkpoint(queried, knockoff));
         }
         long used = victim.counter().snapshot().forward() - startCount;
         return new Result(knockoff, used, strategy.describe(), labels, List.copyOf(reached));
+    }
+
+    /**
+     * Runs {@code training} with the output layer's loss set for this theft's labels, then puts the
+     * network's own loss back, so that the knockoff handed out is an ordinary softmax classifier
+     * whose loss gradients (for transfer attacks) are cross-entropy's.
+     */
+    private void withTrainingLoss(MultiLayerNetwork net, Runnable training) {
+        if (labels != Labels.LOGITS) {
+            training.run();
+            return;
+        }
+        org.deeplearning4j.nn.conf.layers.Layer out = net.getLayer(net.getnLayers() - 1).conf().getLayer();
+        if (!(out instanceof org.deeplearning4j.nn.conf.layers.BaseOutputLayer o)) {
+            throw new IllegalArgumentException("logit targets need a knockoff ending in an output layer, got "
+                    + out.getClass().getSimpleName());
+        }
+        ILossFunction own = o.getLossFn();
+        o.setLossFn(new LogitMatchingLoss());
+        try {
+            training.run();
+        } finally {
+            o.setLossFn(own);
+        }
+    }
+
+    /** log p, clamped at {@link #MIN_PROBABILITY} and centred per row. */
+    static INDArray centredLogProbabilities(INDArray probabilities) {
+        INDArray logs = Transforms.log(Transforms.max(probabilities, MIN_PROBABILITY, true), false);
+        return logs.subiColumnVector(logs.mean(true, 1));
     }
 
     private void train(MultiLayerNetwork net, INDArray x, INDArray y, long round) {

@@ -88,6 +88,46 @@ public class ProportionAssert extends AbstractAssert<ProportionAssert, Proportio
         return this;
     }
 
+    /**
+     * This measurement's confidence interval lies wholly above {@code other}'s: higher beyond
+     * sampling noise, e.g. a defended model against the undefended one on the same sample.
+     */
+    public ProportionAssert isClearlyAbove(Proportion other) {
+        return separated(other, 0, true);
+    }
+
+    /** As {@link #isClearlyAbove(Proportion)}, with at least {@code margin} between the two intervals. */
+    public ProportionAssert isClearlyAbove(Proportion other, double margin) {
+        return separated(other, margin, true);
+    }
+
+    /** This measurement's confidence interval lies wholly below {@code other}'s. */
+    public ProportionAssert isClearlyBelow(Proportion other) {
+        return separated(other, 0, false);
+    }
+
+    private ProportionAssert separated(Proportion other, double margin, boolean above) {
+        if (other == null) throw new IllegalArgumentException("the proportion to compare with is null");
+        requireThreshold(margin);
+        ConfidenceInterval ci = actual.interval();
+        double gap = above ? ci.lower() - other.interval().upper() : other.interval().lower() - ci.upper();
+        // Margin 0 asks for disjoint intervals, so touching ones fail.
+        boolean ok = margin == 0 ? gap > 0 : gap >= margin;
+        String requirement = String.format(Locale.ROOT, "interval %s %s's %s%s", above ? "above" : "below",
+                other.subject(), other.interval(), margin == 0 ? "" : " by >= " + fmt(margin));
+        String message = String.format(Locale.ROOT, "%s; required %s (gap %.4f) for %s", actual.summary(), requirement, gap,
+                other.summary());
+        EventBus.emit(new GateChecked(actual.metric(), actual.subject() + (actual.method().isEmpty() ? "" : " under " + actual.method()),
+                actual.value(), ci.lower(), ci.upper(), actual.trials(), requirement, ok, message));
+        AllureAttachments.parameter(actual.metric() + " of " + actual.subject() + (above ? " above " : " below ") + other.subject(),
+                String.format(Locale.ROOT, "%.4f %s vs %.4f %s, gap %.4f: %s", actual.value(), ci, other.value(),
+                        other.interval(), gap, ok ? "passed" : "FAILED"));
+        if (!ok) {
+            failWithMessage("%s", message);
+        }
+        return this;
+    }
+
     public Proportion proportion() {
         return actual;
     }

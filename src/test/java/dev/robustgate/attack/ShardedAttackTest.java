@@ -64,6 +64,15 @@ class ShardedAttackTest {
         assertShardsMerge(d -> PgdAttack.linf().eps(0.2).steps(4).targeted(TargetSelection.given(targets)).seed(3));
     }
 
+    @Test
+    void worstCaseMergesExactly() {
+        // The second member attacks only the samples the first left standing: in a shard those are
+        // other positions than in the full run, so only drawing by id makes them decide alike.
+        assertShardsMerge(d -> WorstCaseOf.of(
+                PgdAttack.linf().eps(0.03, 0.06).steps(2).randomStart(true).seed(5).batchSize(4),
+                PgdAttack.linf().eps(0.03, 0.06).steps(4).randomStart(true).restarts(2).seed(9).batchSize(4)));
+    }
+
     private static org.nd4j.linalg.api.ndarray.INDArray flat(Dataset d) {
         return d.features().reshape(d.size(), d.sampleLength());
     }

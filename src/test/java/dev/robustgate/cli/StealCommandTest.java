@@ -56,6 +56,9 @@ class StealCommandTest {
         assertThat(r.errLines()).as("%s", r).containsExactly("robustgate steal: --budget must be >= 1, got 0");
 
         r = CliRun.run("steal", "--victim", VICTIM, "--strategy", "uniform", "--budget", "10", "--labels", "hard");
-        assertThat(r.errLines()).as("%s", r).containsExactly("robustgate steal: --labels must be soft or top1, got hard");
+        assertThat(r.errLines()).as("%s", r).containsExactly("robustgate steal: --labels must be soft, top1 or logits, got hard");
+        r = CliRun.run("steal", "--victim", VICTIM, "--strategy", "uniform", "--budget", "10", "--labels", "logits", "--policy", "top1");
+        assertThat(r.errLines()).as("%s", r)
+                .containsExactly("robustgate steal: --labels logits needs probabilities, but --policy top1 answers labels only");
     }
 }

@@ -319,6 +319,27 @@ class DatasetRegistryTest {
                 .hasToString("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/t10k-images-idx3-ubyte.gz");
     }
 
+    @Test
+    void officialMnistIdxFilesAreCheckedLikeFashionMnist() {
+        DatasetRegistry standard = DatasetRegistry.standard();
+        assertThat(standard.names()).contains("mnist-idx", "mnist");
+        DatasetDescriptor mnist = standard.descriptor("mnist-idx");
+        assertThat(mnist.classNames()).hasSize(10).startsWith("0").endsWith("9");
+        assertThat(mnist.allFiles()).extracting(DataFile::name).containsExactly("train-images-idx3-ubyte",
+                "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
+        assertThat(mnist.allFiles()).allSatisfy(f -> assertThat(f.sha256()).matches("[0-9a-f]{64}"));
+        // A file that is not the official one (here: a one-image IDX) fails on its checksum, naming it.
+        Path dir = tmp.resolve("mnist-data");
+        write(dir.resolve("mnist-idx").resolve("t10k-images-idx3-ubyte.gz"), gzip(idx(new int[] {1, 28, 28}, new byte[784])));
+        write(dir.resolve("mnist-idx").resolve("t10k-labels-idx1-ubyte.gz"), gzip(idx(new int[] {1}, new byte[1])));
+        Map<String, String> props = Map.of(DatasetRegistry.DATA_DIR_PROPERTY, dir.toString(),
+                DatasetRegistry.OFFLINE_PROPERTY, "", "user.home", tmp.resolve("home").toString());
+        assertThatThrownBy(() -> DatasetRegistry.fromSettings(props::get, k -> null).load("mnist-idx", Split.TEST))
+                .isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("t10k-images-idx3-ubyte")
+                .hasMessageContaining("0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7");
+    }
+
     private LoopbackServer serveTinyGzipped() throws IOException {
         return new LoopbackServer()
                 .serve("/train-images-idx3-ubyte.gz", gzip(tiny.trainImages))

@@ -72,6 +72,20 @@ class KnockoffNetsTest {
     }
 
     @Test
+    void logitTargetsCopyAConfidentVictimAndLeaveAnOrdinarySoftmaxClassifier() {
+        SoftmaxRegression victim = victim();
+        KnockoffNets.Result r = thief(QuerySets.uniform(SHAPE, 1), KnockoffNets.Labels.LOGITS).run(victim, null);
+        INDArray fresh = QuerySets.uniform(SHAPE, 99).next(500);
+        assertThat(agreement(r.knockoff(), victim, fresh)).isGreaterThan(0.9);
+        // Trained on logits, handed out with its own cross-entropy loss and softmax probabilities.
+        MultiLayerNetwork net = r.knockoff().network();
+        assertThat(net.getLayer(net.getnLayers() - 1).conf().getLayer())
+                .isInstanceOfSatisfying(OutputLayer.class, o -> assertThat(o.getLossFn()).isInstanceOf(org.nd4j.linalg.lossfunctions.impl.LossMCXENT.class));
+        INDArray p = r.knockoff().probabilities(fresh);
+        assertThat(p.sum(1).sub(1).amaxNumber().doubleValue()).isLessThan(1e-5);
+    }
+
+    @Test
     void sameSeedSameKnockoff() {
         INDArray x = QuerySets.uniform(SHAPE, 5).next(50);
         INDArray a = thief(QuerySets.uniform(SHAPE, 1), KnockoffNets.Labels.TOP1).run(victim(), null).knockoff().probabilities(x);
