@@ -34,6 +34,7 @@ public final class KerasModels {
 
     /** {@code sampleShape} in RobustGate's NCHW order, e.g. [1, 28, 28]. */
     public static Dl4jClassifier load(Path file, long[] sampleShape) {
+        OneDnnLayers.enable();
         if (!Files.isRegularFile(file)) {
             throw new RobustGateException(file + ": no such Keras model file");
         }

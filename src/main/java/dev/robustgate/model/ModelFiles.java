@@ -18,6 +18,7 @@ public final class ModelFiles {
      * flat vectors; anything else is taken as NCHW.
      */
     public static Dl4jClassifier load(Path file) {
+        OneDnnLayers.enable();
         if (!Files.isRegularFile(file)) {
             throw new RobustGateException(file + ": no such model file");
         }
