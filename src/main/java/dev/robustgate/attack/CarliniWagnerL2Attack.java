@@ -161,7 +161,8 @@ public final class CarliniWagnerL2Attack implements Attack {
                 forwards += k;
                 double[][] z = logits.toDoubleMatrix();
                 INDArray diff = x.sub(x0);
-                double[] dist2 = diff.mul(diff).sum(1).toDoubleVector();
+                double[] dist2 = diff.norm2(1).toDoubleVector();
+                for (int j = 0; j < dist2.length; j++) dist2[j] *= dist2[j];
                 double[] size = settings.norm() == Norm.L2 ? null : settings.norm().rowNorms(diff);
                 int[] a = new int[k];
                 int[] b = new int[k];
@@ -213,13 +214,16 @@ public final class CarliniWagnerL2Attack implements Attack {
                         for (int q = 0; q < h.length; q++) gx.getRow(h[q]).addi(gf.getRow(q));
                     }
                 }
-                // Chain rule through x = (tanh(w) + 1) / 2, then Adam.
-                INDArray gw = gx.muli(tanh.mul(tanh).rsubi(1).muli(0.5));
-                mom.muli(0.9).addi(gw.mul(0.1));
-                vel.muli(0.999).addi(gw.mul(gw).muli(0.001));
+                // Chain rule through x = (tanh(w) + 1) / 2, then Adam. tanh is spent once x exists, so
+                // it serves as the one scratch array of the update instead of six fresh [k, d] ones.
+                INDArray scratch = tanh;
+                INDArray gw = gx.muli(scratch.muli(scratch).rsubi(1).muli(0.5));
+                mom.muli(0.9).addi(scratch.assign(gw).muli(0.1));
+                vel.muli(0.999).addi(scratch.assign(gw).muli(gw).muli(0.001));
                 double mHat = 1 - Math.pow(0.9, t);
                 double vHat = 1 - Math.pow(0.999, t);
-                w.subi(mom.div(mHat).divi(Transforms.sqrt(vel.div(vHat), false).addi(1e-8)).muli(learningRate));
+                Transforms.sqrt(scratch.assign(vel).divi(vHat), false).addi(1e-8).rdivi(mom).muli(learningRate / mHat);
+                w.subi(scratch);
 
                 if (abortEarly && t % checkEvery == 0) {
                     List<Integer> keep = new ArrayList<>(k);

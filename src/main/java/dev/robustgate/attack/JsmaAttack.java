@@ -186,31 +186,33 @@ public final class JsmaAttack implements Attack {
      * subject to alpha_pq &gt; 0, beta_pq &lt; 0 (theta &gt; 0) or alpha_pq &lt; 0, beta_pq &gt; 0
      * (theta &lt; 0), where alpha_pq = alpha_p + alpha_q is the target's gradient over the pair and
      * beta_pq = -alpha_pq the other classes' (the probabilities sum to 1). Null when no pair qualifies.
+     *
+     * <p>With beta_pq = -alpha_pq the score is alpha_pq squared, so the best pair is the two largest
+     * alphas (theta &gt; 0) or the two smallest (theta &lt; 0): one pass instead of the paper's
+     * d^2/2 pairs. Among pairs with that same sum, the first in (p, q) order is taken, as the
+     * exhaustive search does ({@code JsmaAttackTest} checks the two agree).
      */
     int[] bestPair(double[] alpha, boolean[] domain) {
-        int d = alpha.length;
-        int[] idx = new int[d];
+        double s = theta > 0 ? 1 : -1;
+        double v1 = Double.NEGATIVE_INFINITY, v2 = Double.NEGATIVE_INFINITY;
         int n = 0;
-        for (int f = 0; f < d; f++) if (domain[f]) idx[n++] = f;
-        double bestScore = 0;
-        int bp = -1;
-        int bq = -1;
-        for (int a = 0; a < n; a++) {
-            double ap = alpha[idx[a]];
-            for (int b = a + 1; b < n; b++) {
-                double al = ap + alpha[idx[b]];
-                double be = -al;
-                boolean admissible = theta > 0 ? al > 0 && be < 0 : al < 0 && be > 0;
-                if (!admissible) continue;
-                double score = Math.abs(al) * Math.abs(be);
-                if (score > bestScore) {
-                    bestScore = score;
-                    bp = idx[a];
-                    bq = idx[b];
-                }
+        for (int f = 0; f < alpha.length; f++) {
+            if (!domain[f]) continue;
+            n++;
+            double v = s * alpha[f];
+            if (v > v1) { v2 = v1; v1 = v; } else if (v > v2) { v2 = v; }
+        }
+        if (n < 2) return null;
+        double sum = s * v1 + s * v2;
+        if (!(s * sum > 0)) return null;
+        // Only features at v2 or above can be in a pair summing to the maximum.
+        for (int p = 0; p < alpha.length; p++) {
+            if (!domain[p] || s * alpha[p] < v2) continue;
+            for (int q = p + 1; q < alpha.length; q++) {
+                if (domain[q] && s * alpha[q] >= v2 && alpha[p] + alpha[q] == sum) return new int[] {p, q};
             }
         }
-        return bp < 0 ? null : new int[] {bp, bq};
+        throw new IllegalStateException("no pair reaches the largest sum " + sum);
     }
 
     private static INDArray rows(double[][] x, int[] rows, DataType type) {

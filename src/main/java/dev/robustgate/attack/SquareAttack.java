@@ -133,15 +133,17 @@ public final class SquareAttack implements Attack {
         evaluate(model, batch, adv, rows, margin, pred);
         forwards += m;
 
+        // One delta and one block of candidates, reused by every query: a query touches every
+        // standing sample, so per-sample arrays would be allocated queries x samples times.
+        float[] delta = new float[d];
+        float[] candidates = new float[m * d];
         for (int q = 1; q < queries; q++) {
             rows = standing(rows, margin, success, batch);
             if (rows.length == 0) break;
             long ts = System.nanoTime();
             int side = windowSide(q, h, w);
-            float[][] candidates = new float[rows.length][];
             for (int j = 0; j < rows.length; j++) {
                 int r = rows[j];
-                float[] delta = new float[d];
                 for (int k = 0; k < d; k++) delta[k] = adv[r][k] - x0[r][k];
                 int top = rnd[r].nextInt(h - side + 1);
                 int left = rnd[r].nextInt(w - side + 1);
@@ -151,11 +153,12 @@ public final class SquareAttack implements Attack {
                         for (int x = left; x < left + side; x++) delta[(c * h + y) * w + x] = s;
                     }
                 }
-                candidates[j] = clipped(x0[r], delta);
+                clipInto(x0[r], delta, candidates, j * d);
             }
             double[] newMargin = new double[rows.length];
             int[] newPred = new int[rows.length];
-            INDArray logits = model.logits(Nd4j.create(candidates).reshape(batch.batchShape(rows.length)));
+            float[] block = rows.length == m ? candidates : java.util.Arrays.copyOf(candidates, rows.length * d);
+            INDArray logits = model.logits(Nd4j.create(block, new long[]{rows.length, d}, 'c').reshape(batch.batchShape(rows.length)));
             forwards += rows.length;
             margins(logits, batch, rows, newMargin, newPred);
             for (int j = 0; j < rows.length; j++) {
@@ -163,7 +166,7 @@ public final class SquareAttack implements Attack {
                 if (newMargin[j] < margin[r]) {
                     margin[r] = newMargin[j];
                     pred[r] = newPred[j];
-                    adv[r] = candidates[j];
+                    System.arraycopy(candidates, j * d, adv[r], 0, d);
                 }
             }
             EventBus.emit(new AttackStep(name(), eps, 0, q, queries, rows.length, (System.nanoTime() - ts) / 1e9));
@@ -214,8 +217,12 @@ public final class SquareAttack implements Attack {
 
     private static float[] clipped(float[] x0, float[] delta) {
         float[] out = new float[x0.length];
-        for (int k = 0; k < out.length; k++) out[k] = Math.min((float) Box.MAX, Math.max((float) Box.MIN, x0[k] + delta[k]));
+        clipInto(x0, delta, out, 0);
         return out;
+    }
+
+    private static void clipInto(float[] x0, float[] delta, float[] out, int offset) {
+        for (int k = 0; k < x0.length; k++) out[offset + k] = Math.min((float) Box.MAX, Math.max((float) Box.MIN, x0[k] + delta[k]));
     }
 
     /** The paper's schedule for p, on a budget rescaled to 10000 queries, as a window side in pixels. */

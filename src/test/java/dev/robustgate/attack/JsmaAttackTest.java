@@ -113,4 +113,43 @@ class JsmaAttackTest {
         assertThatThrownBy(() -> JsmaAttack.create().targeted(TargetSelection.untargeted())).hasMessageContaining("targeted attack");
         assertThatThrownBy(() -> JsmaAttack.create().batchSize(0)).hasMessageContaining("batch size");
     }
+
+    /** The paper's search over all pairs, kept here as the reference the one-pass search must match. */
+    private static int[] exhaustiveBestPair(double theta, double[] alpha, boolean[] domain) {
+        double bestScore = 0;
+        int bp = -1, bq = -1;
+        for (int p = 0; p < alpha.length; p++) {
+            if (!domain[p]) continue;
+            for (int q = p + 1; q < alpha.length; q++) {
+                if (!domain[q]) continue;
+                double al = alpha[p] + alpha[q];
+                double be = -al;
+                if (!(theta > 0 ? al > 0 && be < 0 : al < 0 && be > 0)) continue;
+                double score = Math.abs(al) * Math.abs(be);
+                if (score > bestScore) { bestScore = score; bp = p; bq = q; }
+            }
+        }
+        return bp < 0 ? null : new int[] {bp, bq};
+    }
+
+    @Test
+    void onePassPairSearchPicksThePairTheExhaustiveSearchPicks() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(17);
+        for (double theta : new double[] {1.0, -0.5}) {
+            JsmaAttack jsma = JsmaAttack.create().theta(theta);
+            for (int trial = 0; trial < 2000; trial++) {
+                int d = 2 + r.nextInt(40);
+                double[] alpha = new double[d];
+                boolean[] domain = new boolean[d];
+                // Coarse values and many zeros make ties common, as on background pixels.
+                for (int f = 0; f < d; f++) {
+                    alpha[f] = r.nextInt(4) == 0 ? 0 : (r.nextInt(9) - 4) * (trial % 2 == 0 ? 0.25 : r.nextDouble());
+                    domain[f] = r.nextInt(5) != 0;
+                }
+                assertThat(jsma.bestPair(alpha, domain)).as("theta %s, alpha %s, domain %s", theta,
+                        java.util.Arrays.toString(alpha), java.util.Arrays.toString(domain))
+                        .isEqualTo(exhaustiveBestPair(theta, alpha, domain));
+            }
+        }
+    }
 }
