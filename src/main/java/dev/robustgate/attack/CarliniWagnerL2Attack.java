@@ -26,8 +26,7 @@ import java.util.Map;
  * evaluation, and two gradient evaluations while the margin term is active (its gradient is the
  * difference of two cross-entropy gradients, see {@link LogitGradients}).
  */
-public final class CarliniWagnerL2Attack implements Attack {
-    private final AttackSettings settings;
+public final class CarliniWagnerL2Attack extends ConfiguredAttack {
     private final int binarySearchSteps;
     private final int steps;
     private final double learningRate;
@@ -37,6 +36,7 @@ public final class CarliniWagnerL2Attack implements Attack {
 
     private CarliniWagnerL2Attack(AttackSettings settings, int binarySearchSteps, int steps, double learningRate,
                                   double initialConst, double confidence, boolean abortEarly) {
+        super(settings);
         if (binarySearchSteps < 1) throw new IllegalArgumentException("binary search steps must be >= 1, got " + binarySearchSteps);
         if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
         requirePositive("learning rate", learningRate);
@@ -44,7 +44,6 @@ public final class CarliniWagnerL2Attack implements Attack {
         if (!Double.isFinite(confidence) || confidence < 0) {
             throw new IllegalArgumentException("confidence (kappa) must be a finite number >= 0, got " + confidence);
         }
-        this.settings = settings;
         this.binarySearchSteps = binarySearchSteps;
         this.steps = steps;
         this.learningRate = learningRate;
@@ -83,20 +82,9 @@ public final class CarliniWagnerL2Attack implements Attack {
     public CarliniWagnerL2Attack abortEarly(boolean a) { return new CarliniWagnerL2Attack(settings, binarySearchSteps, steps, learningRate, initialConst, confidence, a); }
 
     @Override public String name() { return "CW-L2"; }
-    @Override public Norm norm() { return settings.norm(); }
-    @Override public List<Double> epsilons() { return settings.epsilons(); }
 
     @Override
-    public String describe() {
-        return describe(settings.epsLabel());
-    }
-
-    @Override
-    public String describeAt(double eps) {
-        return describe(AttackSettings.epsLabel(eps));
-    }
-
-    private String describe(String eps) {
+    String describeWith(String eps) {
         return name() + "(" + settings.targetsPrefix()
                 + (settings.norm() != Norm.L2 ? "scored in " + settings.norm().label() + ", " : "") + eps + ", "
                 + binarySearchSteps + " binary steps x " + steps + " Adam steps of " + learningRate
@@ -104,15 +92,13 @@ public final class CarliniWagnerL2Attack implements Attack {
     }
 
     @Override
-    public Map<String, String> parameters() {
-        Map<String, String> p = settings.parameters(name());
+    void addParameters(Map<String, String> p) {
         p.put("binary search steps", String.valueOf(binarySearchSteps));
         p.put("steps", String.valueOf(steps));
         p.put("learning rate", String.valueOf(learningRate));
         p.put("initial const", String.valueOf(initialConst));
         p.put("confidence", String.valueOf(confidence));
         p.put("abort early", String.valueOf(abortEarly));
-        return p;
     }
 
     @Override

@@ -23,21 +23,20 @@ import java.util.Map;
  * <p>Cost per step and sample: {@code candidates} gradient evaluations (the label's cross-entropy
  * gradient and one per other candidate class) and one forward evaluation.
  */
-public final class DeepFoolAttack implements Attack {
+public final class DeepFoolAttack extends ConfiguredAttack {
     private static final double TINY = 1e-8;
 
-    private final AttackSettings settings;
     private final int steps;
     private final double overshoot;
     private final int candidates;
 
     private DeepFoolAttack(AttackSettings settings, int steps, double overshoot, int candidates) {
+        super(settings);
         if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
         if (!Double.isFinite(overshoot) || overshoot < 0) {
             throw new IllegalArgumentException("overshoot must be a finite number >= 0, got " + overshoot);
         }
         if (candidates < 2) throw new IllegalArgumentException("candidates must be >= 2 (the label and one other class), got " + candidates);
-        this.settings = settings;
         this.steps = steps;
         this.overshoot = overshoot;
         this.candidates = candidates;
@@ -56,30 +55,17 @@ public final class DeepFoolAttack implements Attack {
     public DeepFoolAttack batchSize(int b) { return new DeepFoolAttack(settings.withBatchSize(b), steps, overshoot, candidates); }
 
     @Override public String name() { return "DeepFool-L2"; }
-    @Override public Norm norm() { return settings.norm(); }
-    @Override public List<Double> epsilons() { return settings.epsilons(); }
 
     @Override
-    public String describe() {
-        return describe("eps " + settings.epsilons().stream().map(AttackSettings::formatEps).toList());
-    }
-
-    @Override
-    public String describeAt(double eps) {
-        return describe(AttackSettings.epsLabel(eps));
-    }
-
-    private String describe(String eps) {
+    String describeWith(String eps) {
         return name() + "(" + eps + ", " + steps + " steps, overshoot " + overshoot + ", " + candidates + " candidates)";
     }
 
     @Override
-    public Map<String, String> parameters() {
-        Map<String, String> p = settings.parameters(name());
+    void addParameters(Map<String, String> p) {
         p.put("steps", String.valueOf(steps));
         p.put("overshoot", String.valueOf(overshoot));
         p.put("candidates", String.valueOf(candidates));
-        return p;
     }
 
     @Override

@@ -14,11 +14,10 @@ import java.util.Map;
  * steepest-ascent direction of the norm, clipped to the box. The gradient does not depend on eps,
  * so a sweep over many eps costs one gradient evaluation per sample in all.
  */
-public final class FgsmAttack implements Attack {
-    private final AttackSettings settings;
+public final class FgsmAttack extends ConfiguredAttack {
 
     private FgsmAttack(AttackSettings settings) {
-        this.settings = settings;
+        super(settings);
     }
 
     public static FgsmAttack linf() { return new FgsmAttack(AttackSettings.of(Norm.LINF)); }
@@ -30,24 +29,10 @@ public final class FgsmAttack implements Attack {
     public FgsmAttack batchSize(int batchSize) { return new FgsmAttack(settings.withBatchSize(batchSize)); }
 
     @Override public String name() { return (settings.norm() == Norm.LINF ? "FGSM-" : "FGM-") + settings.norm().label(); }
-    @Override public Norm norm() { return settings.norm(); }
-    @Override public List<Double> epsilons() { return settings.epsilons(); }
 
     @Override
-    public String describe() {
-        return name() + "(" + settings.targetsPrefix()
-                + "eps " + settings.epsilons().stream().map(AttackSettings::formatEps).toList() + ")";
-    }
-
-    @Override
-    public String describeAt(double eps) {
-        return name() + "(" + settings.targetsPrefix()
-                + AttackSettings.epsLabel(eps) + ")";
-    }
-
-    @Override
-    public Map<String, String> parameters() {
-        return settings.parameters(name());
+    String describeWith(String eps) {
+        return name() + "(" + settings.targetsPrefix() + eps + ")";
     }
 
     @Override

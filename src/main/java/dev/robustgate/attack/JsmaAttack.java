@@ -40,15 +40,15 @@ import java.util.Map;
  * <p>Cost per iteration and sample: one gradient and one forward evaluation; at most
  * floor(gamma * D / 2) iterations, as each changes at most two features.
  */
-public final class JsmaAttack implements Attack {
+public final class JsmaAttack extends ConfiguredAttack {
     /** The fixed seed of the default random targets. */
     public static final long DEFAULT_TARGET_SEED = 20160321L;
 
-    private final AttackSettings settings;
     private final double theta;
     private final double gamma;
 
     private JsmaAttack(AttackSettings settings, double theta, double gamma) {
+        super(settings);
         if (!Double.isFinite(theta) || theta == 0 || theta < -1 || theta > 1) {
             throw new IllegalArgumentException("theta must be in [-1, 0) or (0, 1] (the change per chosen feature), got " + theta);
         }
@@ -58,7 +58,6 @@ public final class JsmaAttack implements Attack {
         if (!settings.targets().isTargeted()) {
             throw new IllegalArgumentException("JSMA is a targeted attack: give TargetSelection.given, random or leastLikely, not untargeted");
         }
-        this.settings = settings;
         this.theta = theta;
         this.gamma = gamma;
     }
@@ -86,28 +85,26 @@ public final class JsmaAttack implements Attack {
 
     @Override public String name() { return "JSMA"; }
     @Override public Norm norm() { return Norm.L0; }
-    @Override public List<Double> epsilons() { return settings.epsilons(); }
 
     @Override
     public String describe() {
-        return describe("changed fraction " + settings.epsilons().stream().map(AttackSettings::formatEps).toList());
+        return describeWith("changed fraction " + settings.epsilons().stream().map(AttackSettings::formatEps).toList());
     }
 
     @Override
     public String describeAt(double eps) {
-        return describe("changed fraction <= " + AttackSettings.formatEps(eps));
+        return describeWith("changed fraction <= " + AttackSettings.formatEps(eps));
     }
 
-    private String describe(String eps) {
+    @Override
+    String describeWith(String eps) {
         return name() + "(" + eps + ", theta " + theta + ", gamma " + gamma + ", " + settings.targets().describe() + ")";
     }
 
     @Override
-    public Map<String, String> parameters() {
-        Map<String, String> p = settings.parameters(name());
+    void addParameters(Map<String, String> p) {
         p.put("theta", String.valueOf(theta));
         p.put("gamma", String.valueOf(gamma));
-        return p;
     }
 
     @Override

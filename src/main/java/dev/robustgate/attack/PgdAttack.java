@@ -22,10 +22,9 @@ import java.util.Map;
  * it would otherwise return can only drift back (the "last iterate" convention under-reports
  * attack strength and wastes gradient evaluations). Restarts run only on the samples still standing.
  */
-public final class PgdAttack implements Attack {
+public final class PgdAttack extends ConfiguredAttack {
     public static final long DEFAULT_SEED = 2024L;
 
-    private final AttackSettings settings;
     private final int steps;
     private final Double stepSize;
     private final boolean randomStart;
@@ -35,6 +34,7 @@ public final class PgdAttack implements Attack {
 
     private PgdAttack(AttackSettings settings, int steps, Double stepSize, boolean randomStart, int restarts, long seed,
                       boolean earlyStop) {
+        super(settings);
         if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
         if (stepSize != null && (!Double.isFinite(stepSize) || stepSize <= 0)) {
             throw new IllegalArgumentException("step size must be a finite number > 0, got " + stepSize);
@@ -44,7 +44,6 @@ public final class PgdAttack implements Attack {
             throw new IllegalArgumentException("restarts = " + restarts + " without random start would repeat the "
                     + "same deterministic run; enable randomStart()");
         }
-        this.settings = settings;
         this.steps = steps;
         this.stepSize = stepSize;
         this.randomStart = randomStart;
@@ -86,20 +85,9 @@ public final class PgdAttack implements Attack {
     }
 
     @Override public String name() { return "PGD-" + settings.norm().label(); }
-    @Override public Norm norm() { return settings.norm(); }
-    @Override public List<Double> epsilons() { return settings.epsilons(); }
 
     @Override
-    public String describe() {
-        return describe(settings.epsLabel());
-    }
-
-    @Override
-    public String describeAt(double eps) {
-        return describe(AttackSettings.epsLabel(eps));
-    }
-
-    private String describe(String eps) {
+    String describeWith(String eps) {
         return name() + "(" + settings.targetsPrefix() + eps + ", "
                 + steps + "x" + (stepSize != null ? AttackSettings.formatEps(stepSize) : "2.5eps/" + steps)
                 + (randomStart ? ", random start" : "") + (restarts > 1 ? ", " + restarts + " restarts" : "")
@@ -108,15 +96,13 @@ public final class PgdAttack implements Attack {
     }
 
     @Override
-    public Map<String, String> parameters() {
-        Map<String, String> p = settings.parameters(name());
+    void addParameters(Map<String, String> p) {
         p.put("steps", String.valueOf(steps));
         p.put("step size", stepSize != null ? AttackSettings.formatEps(stepSize) : "2.5 eps / steps");
         p.put("random start", String.valueOf(randomStart));
         p.put("restarts", String.valueOf(restarts));
         p.put("seed", String.valueOf(seed));
         p.put("early stop", String.valueOf(earlyStop));
-        return p;
     }
 
     @Override

@@ -23,18 +23,17 @@ import java.util.SplittableRandom;
  *
  * <p>Random draws come from one stream per (seed, sample, eps), so results do not depend on batching.
  */
-public final class SquareAttack implements Attack {
+public final class SquareAttack extends ConfiguredAttack {
     public static final long DEFAULT_SEED = 2024L;
 
-    private final AttackSettings settings;
     private final int queries;
     private final double pInit;
     private final long seed;
 
     private SquareAttack(AttackSettings settings, int queries, double pInit, long seed) {
+        super(settings);
         if (queries < 1) throw new IllegalArgumentException("query budget must be >= 1, got " + queries);
         if (!(pInit > 0 && pInit <= 1)) throw new IllegalArgumentException("p init must be in (0, 1], got " + pInit);
-        this.settings = settings;
         this.queries = queries;
         this.pInit = pInit;
         this.seed = seed;
@@ -57,31 +56,18 @@ public final class SquareAttack implements Attack {
     public int queries() { return queries; }
 
     @Override public String name() { return "Square-Linf"; }
-    @Override public Norm norm() { return settings.norm(); }
-    @Override public List<Double> epsilons() { return settings.epsilons(); }
 
     @Override
-    public String describe() {
-        return describe(settings.epsLabel());
-    }
-
-    @Override
-    public String describeAt(double eps) {
-        return describe(AttackSettings.epsLabel(eps));
-    }
-
-    private String describe(String eps) {
+    String describeWith(String eps) {
         return name() + "(" + settings.targetsPrefix() + eps + ", "
                 + queries + " queries, p init " + pInit + ", seed " + seed + ")";
     }
 
     @Override
-    public Map<String, String> parameters() {
-        Map<String, String> p = settings.parameters(name());
+    void addParameters(Map<String, String> p) {
         p.put("queries", String.valueOf(queries));
         p.put("p init", String.valueOf(pInit));
         p.put("seed", String.valueOf(seed));
-        return p;
     }
 
     /** Attacks a black box: only its probabilities are used. */
