@@ -107,13 +107,7 @@ public final class PgdAttack extends ConfiguredAttack {
 
     @Override
     public AttackResult run(DifferentiableClassifier model, Dataset data) {
-        return AttackRunner.run(this, settings, steps * restarts, this::attackBatch, model, data);
-    }
-
-    private List<BatchOutcome> attackBatch(DifferentiableClassifier model, AttackBatch batch, double[] eps) {
-        List<BatchOutcome> out = new ArrayList<>(eps.length);
-        for (double e : eps) out.add(attackAt(model, batch, e));
-        return out;
+        return AttackRunner.run(this, settings, steps * restarts, AttackKernel.eachEps(this::attackAt), model, data);
     }
 
     private BatchOutcome attackAt(DifferentiableClassifier model, AttackBatch batch, double eps) {

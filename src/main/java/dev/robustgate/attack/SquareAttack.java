@@ -81,13 +81,7 @@ public final class SquareAttack extends ConfiguredAttack {
             throw new IllegalArgumentException("the Square attack needs image samples [C, H, W], got shape "
                     + java.util.Arrays.toString(data.sampleShape()));
         }
-        return AttackRunner.run(this, settings, queries, this::attackBatch, model, data);
-    }
-
-    private List<BatchOutcome> attackBatch(DifferentiableClassifier model, AttackBatch batch, double[] eps) {
-        List<BatchOutcome> out = new ArrayList<>(eps.length);
-        for (double e : eps) out.add(attackAt(model, batch, e));
-        return out;
+        return AttackRunner.run(this, settings, queries, AttackKernel.eachEps(this::attackAt), model, data);
     }
 
     private BatchOutcome attackAt(DifferentiableClassifier model, AttackBatch batch, double eps) {
