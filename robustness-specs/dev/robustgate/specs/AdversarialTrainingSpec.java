@@ -190,13 +190,7 @@ class AdversarialTrainingSpec {
 
     private static CurvePlot.Series fgsmCurve(String name, AttackResult sweep) {
         double[] eps = DefenseMeasurements.FGSM_SWEEP;
-        double[] y = new double[eps.length], lo = new double[eps.length], hi = new double[eps.length];
-        for (int i = 0; i < eps.length; i++) {
-            Proportion p = RobustAccuracy.of(sweep, eps[i]);
-            y[i] = p.value();
-            lo[i] = p.interval().lower();
-            hi[i] = p.interval().upper();
-        }
-        return new CurvePlot.Series(name, eps, y, lo, hi);
+        return CurvePlot.Series.ofProportions(name, eps,
+                java.util.Arrays.stream(eps).mapToObj(e -> RobustAccuracy.of(sweep, e)).toList());
     }
 }

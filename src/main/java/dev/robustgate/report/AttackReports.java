@@ -77,16 +77,14 @@ public final class AttackReports {
 
     public static byte[] curve(AttackResult result) {
         List<EpsResult> per = result.perEps();
-        double[] x = new double[per.size()], y = new double[per.size()], lo = new double[per.size()], hi = new double[per.size()];
+        double[] x = new double[per.size()];
+        List<Proportion> y = new java.util.ArrayList<>(per.size());
         for (int i = 0; i < per.size(); i++) {
-            Proportion p = RobustAccuracy.of(result, per.get(i).eps());
             x[i] = per.get(i).eps();
-            y[i] = p.value();
-            lo[i] = p.interval().lower();
-            hi[i] = p.interval().upper();
+            y.add(RobustAccuracy.of(result, x[i]));
         }
         return CurvePlot.builder("Robust accuracy of " + result.victim() + " under " + result.attack())
                 .xLabel("eps (" + result.norm().label() + ")").yLabel("robust accuracy (95% CI)")
-                .series(new CurvePlot.Series(result.attack(), x, y, lo, hi)).toPng();
+                .series(CurvePlot.Series.ofProportions(result.attack(), x, y)).toPng();
     }
 }

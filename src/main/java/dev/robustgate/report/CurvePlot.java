@@ -107,6 +107,22 @@ public final class CurvePlot {
             return new Series(name, x, y, null, null);
         }
 
+        /** Measured proportions at {@code x}, drawn with their confidence intervals. */
+        public static Series ofProportions(String name, double[] x, List<dev.robustgate.metric.Proportion> ys) {
+            if (x == null || ys == null || x.length != ys.size()) {
+                throw new IllegalArgumentException("series '" + name + "': " + (x == null ? "null" : x.length) + " x values for "
+                        + (ys == null ? "null" : ys.size()) + " proportions");
+            }
+            int n = ys.size();
+            double[] y = new double[n], lo = new double[n], hi = new double[n];
+            for (int i = 0; i < n; i++) {
+                y[i] = ys.get(i).value();
+                lo[i] = ys.get(i).interval().lower();
+                hi[i] = ys.get(i).interval().upper();
+            }
+            return new Series(name, x, y, lo, hi);
+        }
+
         public boolean hasInterval() {
             return lower != null;
         }

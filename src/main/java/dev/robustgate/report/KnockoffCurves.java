@@ -11,21 +11,13 @@ public final class KnockoffCurves {
     public static byte[] plot(KnockoffEvaluation.Report report, String title) {
         List<KnockoffEvaluation.Point> c = report.curve();
         int n = c.size();
-        double[] x = new double[n], agree = new double[n], aLo = new double[n], aHi = new double[n];
-        double[] acc = new double[n], cLo = new double[n], cHi = new double[n];
-        for (int i = 0; i < n; i++) {
-            KnockoffEvaluation.Point p = c.get(i);
-            x[i] = p.queries();
-            agree[i] = p.agreement().value();
-            aLo[i] = p.agreement().interval().lower();
-            aHi[i] = p.agreement().interval().upper();
-            acc[i] = p.accuracy().value();
-            cLo[i] = p.accuracy().interval().lower();
-            cHi[i] = p.accuracy().interval().upper();
-        }
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) x[i] = c.get(i).queries();
         return CurvePlot.builder(title).xLabel("queries").yLabel("proportion of test images")
-                .series(new CurvePlot.Series("agreement with victim", x, agree, aLo, aHi))
-                .series(new CurvePlot.Series("knockoff accuracy", x, acc, cLo, cHi))
+                .series(CurvePlot.Series.ofProportions("agreement with victim", x,
+                        c.stream().map(KnockoffEvaluation.Point::agreement).toList()))
+                .series(CurvePlot.Series.ofProportions("knockoff accuracy", x,
+                        c.stream().map(KnockoffEvaluation.Point::accuracy).toList()))
                 .threshold(report.victimAccuracy().value(), "victim accuracy")
                 .toPng();
     }

@@ -165,4 +165,16 @@ class CurvePlotTest {
         assertThatThrownBy(() -> CurvePlot.builder("t").size(10, 10))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("size");
     }
+
+    @Test
+    void proportionsBecomePointsWithTheirIntervals() {
+        var a = dev.robustgate.metric.Proportion.of("robust accuracy", "m", "", 30, 100);
+        var b = dev.robustgate.metric.Proportion.of("robust accuracy", "m", "", 5, 100);
+        CurvePlot.Series s = CurvePlot.Series.ofProportions("PGD", new double[] {0.03, 0.1}, List.of(a, b));
+        assertThat(s.y()).containsExactly(0.30, 0.05);
+        assertThat(s.lower()).containsExactly(a.interval().lower(), b.interval().lower());
+        assertThat(s.upper()).containsExactly(a.interval().upper(), b.interval().upper());
+        assertThatThrownBy(() -> CurvePlot.Series.ofProportions("PGD", new double[] {0.1}, List.of(a, b)))
+                .hasMessageContaining("1 x values for 2 proportions");
+    }
 }
