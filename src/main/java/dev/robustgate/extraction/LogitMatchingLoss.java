@@ -20,6 +20,15 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  */
 public final class LogitMatchingLoss implements ILossFunction {
 
+    /** A mask here weighs whole samples ([n, 1] or [n]); per-class masks have no meaning for centred logits. */
+    private static INDArray sampleMask(INDArray mask, long n) {
+        if (mask.length() != n) {
+            throw new IllegalArgumentException("logit matching takes a per-sample mask of " + n + " values, got shape "
+                    + java.util.Arrays.toString(mask.shape()));
+        }
+        return mask.reshape(n, 1);
+    }
+
     private static INDArray residual(INDArray targets, INDArray preOutput) {
         INDArray r = preOutput.castTo(targets.dataType()).sub(targets);
         return r.subiColumnVector(r.mean(true, 1));
@@ -29,7 +38,7 @@ public final class LogitMatchingLoss implements ILossFunction {
     public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
         INDArray r = residual(labels, preOutput);
         INDArray score = r.muli(r).sum(true, 1).muli(0.5);
-        return mask == null ? score : score.muliColumnVector(mask.reshape(mask.size(0), 1).castTo(score.dataType()));
+        return mask == null ? score : score.muliColumnVector(sampleMask(mask, score.size(0)).castTo(score.dataType()));
     }
 
     @Override
@@ -41,7 +50,7 @@ public final class LogitMatchingLoss implements ILossFunction {
     @Override
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
         INDArray g = residual(labels, preOutput).castTo(preOutput.dataType());
-        return mask == null ? g : g.muliColumnVector(mask.reshape(mask.size(0), 1).castTo(g.dataType()));
+        return mask == null ? g : g.muliColumnVector(sampleMask(mask, g.size(0)).castTo(g.dataType()));
     }
 
     @Override

@@ -60,6 +60,8 @@ class LogitMatchingLossTest {
         assertThat(loss.computeScore(t, z, softmax, mask, false))
                 .isCloseTo(sum - perSample.getDouble(1, 0), within(1e-12));
         assertThat(loss.computeGradient(t, z, softmax, mask).getRow(1).amaxNumber().doubleValue()).isEqualTo(0.0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> loss.computeGradient(t, z, softmax, Nd4j.ones(4, 3)))
+                .hasMessageContaining("per-sample mask of 4 values, got shape [4, 3]");
     }
 
     @Test
