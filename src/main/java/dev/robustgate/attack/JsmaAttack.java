@@ -200,13 +200,16 @@ public final class JsmaAttack extends ConfiguredAttack {
             if (v > v1) { v2 = v1; v1 = v; } else if (v > v2) { v2 = v; }
         }
         if (n < 2) return null;
-        double sum = s * v1 + s * v2;
-        if (!(s * sum > 0)) return null;
-        // Only features at v2 or above can be in a pair summing to the maximum.
+        double best = v1 + v2;   // rounded addition is monotone: no pair's rounded sum exceeds this one
+        if (!(best > 0)) return null;
+        double sum = s * best;
+        // A feature whose rounded sum with the largest value falls short cannot be in a best pair. The
+        // test is on rounded sums, not on the values, because a much smaller value can round to the
+        // same sum (1 + 1e-20 == 1 + 2e-20) and the exhaustive search would take it if it came first.
         for (int p = 0; p < alpha.length; p++) {
-            if (!domain[p] || s * alpha[p] < v2) continue;
+            if (!domain[p] || !(s * alpha[p] + v1 >= best)) continue;
             for (int q = p + 1; q < alpha.length; q++) {
-                if (domain[q] && s * alpha[q] >= v2 && alpha[p] + alpha[q] == sum) return new int[] {p, q};
+                if (domain[q] && alpha[p] + alpha[q] == sum) return new int[] {p, q};
             }
         }
         throw new IllegalStateException("no pair reaches the largest sum " + sum);

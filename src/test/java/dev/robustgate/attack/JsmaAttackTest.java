@@ -133,6 +133,19 @@ class JsmaAttackTest {
     }
 
     @Test
+    void onePassPairSearchAgreesWhereRoundingMakesSumsTie() {
+        // 1 + 1e-20 and 1 + 2e-20 round to the same double: the first pair in order wins, as in the paper's search.
+        for (double[] alpha : new double[][] {{1.0, 1e-20, 2e-20}, {1.0, -1e-20, 0.0}, {2e-20, 1e-20, 1.0}, {-1.0, -1e-20, 0.0}}) {
+            boolean[] domain = {true, true, true};
+            for (double theta : new double[] {1.0, -1.0}) {
+                assertThat(JsmaAttack.create().theta(theta).bestPair(alpha, domain))
+                        .as("theta %s, alpha %s", theta, java.util.Arrays.toString(alpha))
+                        .isEqualTo(exhaustiveBestPair(theta, alpha, domain));
+            }
+        }
+    }
+
+    @Test
     void onePassPairSearchPicksThePairTheExhaustiveSearchPicks() {
         java.util.SplittableRandom r = new java.util.SplittableRandom(17);
         for (double theta : new double[] {1.0, -0.5}) {
@@ -143,7 +156,9 @@ class JsmaAttackTest {
                 boolean[] domain = new boolean[d];
                 // Coarse values and many zeros make ties common, as on background pixels.
                 for (int f = 0; f < d; f++) {
-                    alpha[f] = r.nextInt(4) == 0 ? 0 : (r.nextInt(9) - 4) * (trial % 2 == 0 ? 0.25 : r.nextDouble());
+                    // Every third trial mixes in magnitudes 2^60 apart, where sums round together.
+                    double scale = trial % 3 == 2 && r.nextBoolean() ? 1e-18 : 1.0;
+                    alpha[f] = r.nextInt(4) == 0 ? 0 : scale * (r.nextInt(9) - 4) * (trial % 2 == 0 ? 0.25 : r.nextDouble());
                     domain[f] = r.nextInt(5) != 0;
                 }
                 assertThat(jsma.bestPair(alpha, domain)).as("theta %s, alpha %s, domain %s", theta,
