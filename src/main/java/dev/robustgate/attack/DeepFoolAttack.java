@@ -94,9 +94,10 @@ public final class DeepFoolAttack extends ConfiguredAttack {
 
         int[] rows = new int[m];
         for (int i = 0; i < m; i++) rows[i] = i;
-        INDArray x0 = x0All.dup();
+        // Neither is written in place: a step makes a new adv, and shrinking pulls copies.
+        INDArray x0 = x0All;
         INDArray rTotal = Nd4j.zeros(x0.dataType(), m, d);
-        INDArray adv = x0.dup();
+        INDArray adv = x0;
         for (int step = 0; step <= steps && rows.length > 0; step++) {
             long ts = System.nanoTime();
             int k = rows.length;
@@ -127,23 +128,27 @@ public final class DeepFoolAttack extends ConfiguredAttack {
             int[] lab = Rows.pick(labels, rows);
             INDArray xs = adv.reshape(batch.batchShape(k));
             INDArray gLabel = model.lossGradient(xs, lab).reshape(k, d);
+            double[][] z = logits.toDoubleMatrix();
             // The nearest linearised boundary: min over candidates of |f_j| / ||w_j||, f_j = z_j - z_label.
             double[] bestRatio = new double[k];
             java.util.Arrays.fill(bestRatio, Double.POSITIVE_INFINITY);
             INDArray step_ = Nd4j.zeros(adv.dataType(), k, d);
+            double[] stay = new double[k], scale = new double[k];
             for (int o = 0; o < c - 1; o++) {
                 int[] cls = new int[k];
                 for (int j = 0; j < k; j++) cls[j] = others[rows[j]][o];
-                INDArray w = gLabel.sub(model.lossGradient(xs, cls).reshape(k, d)); // grad (z_cls - z_label)
+                INDArray w = model.lossGradient(xs, cls).reshape(k, d).rsubi(gLabel); // grad (z_cls - z_label)
                 double[] wNorm = w.norm2(1).toDoubleVector();
                 for (int j = 0; j < k; j++) {
-                    double f = logits.getDouble(j, cls[j]) - logits.getDouble(j, lab[j]);
-                    double ratio = (Math.abs(f) + 1e-4) / (wNorm[j] + TINY);
-                    if (ratio < bestRatio[j]) {
-                        bestRatio[j] = ratio;
-                        step_.putRow(j, w.getRow(j, true).mul(ratio / (wNorm[j] + TINY)));
-                    }
+                    double ratio = (Math.abs(z[j][cls[j]] - z[j][lab[j]]) + 1e-4) / (wNorm[j] + TINY);
+                    boolean closer = ratio < bestRatio[j];
+                    if (closer) bestRatio[j] = ratio;
+                    stay[j] = closer ? 0 : 1;
+                    scale[j] = closer ? ratio / (wNorm[j] + TINY) : 0;
                 }
+                // Rows whose candidate is nearer take its step; the others keep theirs. One pass over
+                // the batch instead of a row copy per improvement.
+                step_.muliColumnVector(column(stay, step_)).addi(w.muliColumnVector(column(scale, w)));
             }
             for (int r : rows) grads[r] += c;
             rTotal.addi(step_);
@@ -152,6 +157,10 @@ public final class DeepFoolAttack extends ConfiguredAttack {
         }
         return MinimalAdversarials.atEachEps(batch, settings.norm(), eps, best, found, bestPred, grads, forwards,
                 (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static INDArray column(double[] v, INDArray like) {
+        return Nd4j.createFromArray(v).castTo(like.dataType()).reshape(v.length, 1);
     }
 
     /** The {@code n} classes other than {@code label} with the highest logits, highest first. */
