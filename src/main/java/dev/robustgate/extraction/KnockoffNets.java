@@ -1,5 +1,6 @@
 package dev.robustgate.extraction;
 
+import dev.robustgate.data.Dataset;
 import dev.robustgate.model.Classifier;
 import dev.robustgate.model.Dl4jClassifier;
 import dev.robustgate.model.InputLayout;
@@ -114,12 +115,12 @@ public final class KnockoffNets {
                 INDArray answers = victim.probabilities(x).castTo(DataType.FLOAT);
                 INDArray y = switch (labels) {
                     case SOFT -> answers;
-                    case TOP1 -> Nd4j.createFromArray(oneHot(Predictions.argMax(answers), k));
+                    case TOP1 -> Dataset.oneHot(Predictions.argMax(answers), k);
                     case LOGITS -> centredLogProbabilities(answers);
                 };
                 if (strategy.adaptive()) {
                     strategy.observe(answers, knockoff.probabilities(x));
-                    withTrainingLoss(net, () -> net.fit(toNetwork(x), y));
+                    withTrainingLoss(net, () -> net.fit(knockoff.toNetwork(x), y));
                 }
                 xs.add(x);
                 ys.add(y);
@@ -127,7 +128,7 @@ public final class KnockoffNets {
             }
             INDArray allX = Nd4j.concat(0, xs.toArray(INDArray[]::new));
             INDArray allY = Nd4j.concat(0, ys.toArray(INDArray[]::new));
-            withTrainingLoss(net, () -> train(net, allX, allY, checkpoint));
+            withTrainingLoss(net, () -> train(knockoff, allX, allY, checkpoint));
             reached.add(queried);
             if (onCheckpoint != null) onCheckpoint.accept(new Checkpoint(queried, knockoff));
         }
@@ -165,7 +166,8 @@ public final class KnockoffNets {
         return logs.subiColumnVector(logs.mean(true, 1));
     }
 
-    private void train(MultiLayerNetwork net, INDArray x, INDArray y, long round) {
+    private void train(Dl4jClassifier knockoff, INDArray x, INDArray y, long round) {
+        MultiLayerNetwork net = knockoff.network();
         int n = (int) x.size(0);
         INDArray flat = x.reshape(n, x.length() / n);
         long[] shape = x.shape();
@@ -181,24 +183,11 @@ public final class KnockoffNets {
                 int[] rows = Arrays.copyOfRange(order, from, Math.min(n, from + batchSize));
                 long[] s = shape.clone();
                 s[0] = rows.length;
-                net.fit(toNetwork(Nd4j.pullRows(flat, 1, rows).reshape(s)), Nd4j.pullRows(y, 1, rows));
+                net.fit(knockoff.toNetwork(Nd4j.pullRows(flat, 1, rows).reshape(s)), Nd4j.pullRows(y, 1, rows));
             }
         }
     }
 
-    private INDArray toNetwork(INDArray x) {
-        return switch (layout) {
-            case NCHW -> x;
-            case FLAT -> x.reshape(x.size(0), x.length() / x.size(0));
-            case NHWC -> x.permute(0, 2, 3, 1).dup();
-        };
-    }
-
-    private static float[][] oneHot(int[] labels, int k) {
-        float[][] y = new float[labels.length][k];
-        for (int i = 0; i < labels.length; i++) y[i][labels[i]] = 1f;
-        return y;
-    }
 
     public static final class Builder {
         private final QueryStrategy strategy;

@@ -2,26 +2,26 @@ package dev.robustgate.metric;
 
 import dev.robustgate.data.Dataset;
 import dev.robustgate.model.Classifier;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * How often a copy predicts what the original predicts (test-set label agreement, Orekondy 2019;
  * "fidelity" elsewhere), with its Clopper-Pearson interval.
  */
 public final class Agreement {
-    private static final int BATCH = 500;
-
     private Agreement() {}
 
     public static Proportion of(Classifier copy, Classifier original, Dataset data) {
-        int same = 0;
-        for (int from = 0; from < data.size(); from += BATCH) {
-            int to = Math.min(data.size(), from + BATCH);
-            var x = data.features().get(NDArrayIndex.interval(from, to));
-            int[] a = copy.predict(x);
-            int[] b = original.predict(x);
-            for (int i = 0; i < a.length; i++) if (a[i] == b[i]) same++;
+        return of(copy.name(), CleanAccuracy.predictions(copy, data), original.name(), CleanAccuracy.predictions(original, data));
+    }
+
+    /** From predictions already made on the same samples, e.g. the original's, shared by many copies. */
+    public static Proportion of(String copy, int[] copyPredictions, String original, int[] originalPredictions) {
+        if (copyPredictions.length != originalPredictions.length) {
+            throw new IllegalArgumentException(copyPredictions.length + " predictions of " + copy + " against "
+                    + originalPredictions.length + " of " + original);
         }
-        return Proportion.of("agreement with " + original.name(), copy.name(), "", same, data.size());
+        int same = 0;
+        for (int i = 0; i < copyPredictions.length; i++) if (copyPredictions[i] == originalPredictions[i]) same++;
+        return Proportion.of("agreement with " + original, copy, "", same, copyPredictions.length);
     }
 }

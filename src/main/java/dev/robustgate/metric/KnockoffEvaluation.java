@@ -24,10 +24,16 @@ public final class KnockoffEvaluation {
 
     public static Report run(KnockoffNets thief, Classifier api, Classifier reference, Dataset test) {
         List<Point> curve = new ArrayList<>();
-        KnockoffNets.Result result = thief.run(api, cp -> curve.add(new Point(cp.queries(),
-                Agreement.of(cp.knockoff(), reference, test), CleanAccuracy.of(cp.knockoff(), test))));
+        // The reference is predicted once; each checkpoint's knockoff once, for both of its numbers.
+        int[] victim = CleanAccuracy.predictions(reference, test);
+        KnockoffNets.Result result = thief.run(api, cp -> {
+            int[] copy = CleanAccuracy.predictions(cp.knockoff(), test);
+            String name = cp.knockoff().name();
+            curve.add(new Point(cp.queries(), Agreement.of(name, copy, reference.name(), victim),
+                    CleanAccuracy.of(name, copy, test)));
+        });
         Point last = curve.get(curve.size() - 1);
         return new Report(reference.name(), result.strategy(), result.labels(), result.queriesUsed(),
-                last.agreement(), last.accuracy(), CleanAccuracy.of(reference, test), List.copyOf(curve));
+                last.agreement(), last.accuracy(), CleanAccuracy.of(reference.name(), victim, test), List.copyOf(curve));
     }
 }

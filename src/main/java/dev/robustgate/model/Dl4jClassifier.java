@@ -173,7 +173,8 @@ public final class Dl4jClassifier implements DifferentiableClassifier {
         return fromNetwork(g, inputs.shape());
     }
 
-    private INDArray toNetwork(INDArray x) {
+    /** {@code x} in RobustGate's NCHW order, as the network takes it (its own layout). */
+    public INDArray toNetwork(INDArray x) {
         return switch (layout) {
             case NCHW -> x;
             case FLAT -> x.reshape(x.size(0), x.length() / x.size(0));
