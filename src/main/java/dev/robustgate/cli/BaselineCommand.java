@@ -58,6 +58,6 @@ final class BaselineCommand implements Callable<Integer> {
         System.out.println(b.file() + ": " + all.size() + " gate" + (all.size() == 1 ? "" : "s"));
         all.forEach((id, e) -> System.out.println(String.format(Locale.ROOT, "  %-55s %.3f [%.3f, %.3f] n=%d seed %d (%s is better; %s)",
                 id, e.value(), e.interval()[0], e.interval()[1], e.samples(), e.seed(),
-                e.better().name().toLowerCase(Locale.ROOT), e.accepted())));
+                e.better().word(), e.accepted())));
     }
 }

@@ -70,6 +70,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         BenchmarkRunner.Settings settings = new BenchmarkRunner.Settings(warmup, reps, trainReps, batchSize, seed);
         BenchmarkReport previous = compare == null ? null : BenchmarkReport.read(compare);
+        Path jsonOut = json == null ? null : OutputFiles.writable("--json", json);
         if (threads != null) MachineInfo.setThreads(threads);
         Victims victims = Victims.standard();
         ModelSource from = (source == null || (source.victim == null && source.model == null)
@@ -110,7 +111,7 @@ final class BenchCommand implements Callable<Integer> {
         BenchmarkReport report = new BenchmarkReport(from.label(), exec, s,
                 machine, results, MachineInfo.current());
         if (json != null) {
-            report.write(json.toAbsolutePath());
+            report.write(jsonOut);
             System.out.println("wrote " + json);
         }
         if (previous == null) return 0;

@@ -132,7 +132,7 @@ final class EvalCommand implements Callable<Integer> {
         if (limit < 1) throw new IllegalArgumentException("--limit must be >= 1, got " + limit);
         Shard part = shard == null ? null : Shard.parse(shard);
         Attack a = attack();
-        Path jsonOut = json == null ? null : writableJson(json);
+        Path jsonOut = json == null ? null : OutputFiles.writable("--json", json);
         Victims victims = Victims.standard();
         source.checked(victims);
         Dataset all = victims.data().load(data, Split.TEST);
@@ -243,23 +243,6 @@ final class EvalCommand implements Callable<Integer> {
         if (Double.isFinite(v)) o.put(key, v); else o.putNull(key);
     }
 
-    /** Checks the JSON destination before any work, so a long evaluation is never lost at the end. */
-    private static Path writableJson(Path file) {
-        Path abs = file.toAbsolutePath().normalize();
-        if (Files.isDirectory(abs)) {
-            throw new IllegalArgumentException("--json " + file + " is a directory; name a file");
-        }
-        Path parent = abs.getParent();
-        try {
-            Files.createDirectories(parent);
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("--json " + file + ": cannot create its directory " + parent + " (" + e + ")");
-        }
-        if (!Files.isWritable(parent)) {
-            throw new IllegalArgumentException("--json " + file + ": directory " + parent + " is not writable");
-        }
-        return abs;
-    }
 
     private Attack attack() {
         Norm n = Norm.parse(norm);

@@ -23,7 +23,6 @@ import dev.robustgate.serve.PredictionServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -84,12 +83,13 @@ final class StealCommand implements Callable<Integer> {
         Victims victims = Victims.standard();
         // Every option is checked before the victim is loaded: loading may train it for minutes.
         requireKnownStrategy(victims);
-        if (!arch.equals("same")) Architectures.requireKnown(arch.equals("mlp") ? "mlp-256" : arch);
+        String knockoffArch = arch.equals("same") ? victims.spec(victim).architecture() : arch.equals("mlp") ? "mlp-256" : arch;
+        Architectures.requireKnown(knockoffArch);
+        Path jsonOut = json == null ? null : OutputFiles.writable("--json", json);
+        Path plotOut = plot == null ? null : OutputFiles.writable("--plot", plot);
         Victim v = victims.get(victim);
         String dataset = v.metadata().spec().dataset();
         Dataset test = victims.data().load(dataset, Split.TEST);
-        String knockoffArch = arch.equals("same") ? v.metadata().spec().architecture() : arch.equals("mlp") ? "mlp-256" : arch;
-        Architectures.requireKnown(knockoffArch);
         QueryStrategy queries = strategy(victims, v, dataset);
         KnockoffNets thief = KnockoffNets.builder(queries, budget,
                         (shape, k, s) -> Architectures.build(knockoffArch, shape, k, 1e-3, s), Architectures.layoutOf(knockoffArch))
@@ -123,16 +123,12 @@ final class StealCommand implements Callable<Integer> {
                 curve.addObject().put("queries", p.queries()).put("agreement", p.agreement().value())
                         .put("accuracy", p.accuracy().value());
             }
-            Path parent = json.toAbsolutePath().getParent();
-            if (parent != null) Files.createDirectories(parent);
-            dev.robustgate.AtomicFiles.write(json, stream -> om.writeValue(stream, out));
+            dev.robustgate.AtomicFiles.write(jsonOut, stream -> om.writeValue(stream, out));
             System.out.println("wrote " + json);
         }
         if (plot != null) {
-            Path parent = plot.toAbsolutePath().getParent();
-            if (parent != null) Files.createDirectories(parent);
             byte[] png = KnockoffCurves.plot(report, victim + ": knockoff (" + knockoffArch + ", " + labels + ") from " + strategy);
-            dev.robustgate.AtomicFiles.write(plot, stream -> stream.write(png));
+            dev.robustgate.AtomicFiles.write(plotOut, stream -> stream.write(png));
             System.out.println("wrote " + plot);
         }
         return 0;
@@ -146,10 +142,7 @@ final class StealCommand implements Callable<Integer> {
             case "own" -> QuerySets.fromDataset(victims.data().load(dataset, Split.TRAIN), seed);
             case "adaptive" -> new AdaptiveStrategy(victims.data().load(pool != null ? pool : otherDataset(dataset), Split.TRAIN),
                     0.1, seed);
-            default -> {
-                requireKnownStrategy(victims);
-                yield QuerySets.fromDataset(victims.data().load(strategy, Split.TRAIN), seed);
-            }
+            default -> QuerySets.fromDataset(victims.data().load(strategy, Split.TRAIN), seed);   // checked up front
         };
     }
 

@@ -46,7 +46,7 @@ class StealCommandTest {
     }
 
     @Test
-    void badOptionsAreOneLineErrors() {
+    void badOptionsAreOneLineErrors() throws java.io.IOException {
         CliRun.Result r = CliRun.run("steal", "--victim", VICTIM, "--strategy", "pixels", "--budget", "10");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.errLines()).as("%s", r).hasSize(1);
@@ -60,5 +60,10 @@ class StealCommandTest {
         r = CliRun.run("steal", "--victim", VICTIM, "--strategy", "uniform", "--budget", "10", "--labels", "logits", "--policy", "top1");
         assertThat(r.errLines()).as("%s", r)
                 .containsExactly("robustgate steal: --labels logits needs probabilities, but --policy top1 answers labels only");
+        // A directory as --json fails before the victim is loaded and the theft runs.
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("steal-json");
+        r = CliRun.run("steal", "--victim", VICTIM, "--strategy", "uniform", "--budget", "10", "--json", dir.toString());
+        assertThat(r.errLines()).as("%s", r).containsExactly("robustgate steal: --json " + dir + " is a directory; name a file");
+        assertThat(r.out()).doesNotContain("stealing");
     }
 }
