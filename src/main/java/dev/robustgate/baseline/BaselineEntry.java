@@ -46,7 +46,8 @@ public record BaselineEntry(String metric, String subject, String method, Better
     }
 
     /** "robust accuracy under PGD-Linf(...) on fashion-mlp-ci-pgd-at". */
-    String what() {
+    /** "metric under method on subject", as messages name the measurement. */
+    public String what() {
         return metric + (method.isEmpty() ? "" : " under " + method) + " on " + subject;
     }
 

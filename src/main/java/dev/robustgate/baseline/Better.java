@@ -4,7 +4,7 @@ package dev.robustgate.baseline;
 public enum Better {
     HIGHER, LOWER;
 
-    String word() {
+    public String word() {
         return this == HIGHER ? "higher" : "lower";
     }
 }

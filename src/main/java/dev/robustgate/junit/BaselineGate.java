@@ -38,10 +38,9 @@ final class BaselineGate {
         if (!base.metric().equals(now.metric()) || !base.method().equals(now.method()) || !base.subject().equals(now.subject())
                 || base.better() != better) {
             return new Decision(false, "a baseline of the same measurement",
-                    "baseline '" + id + "' in " + baselines.file() + " is " + base.metric() + describeMethod(base.method())
-                            + " on " + base.subject() + " (" + base.better().name().toLowerCase(Locale.ROOT) + " is better)"
+                    "baseline '" + id + "' in " + baselines.file() + " is " + base.what() + " (" + base.better().word() + " is better)"
                             + ", but the gate measured " + now.metric() + describeMethod(now.method()) + " on " + now.subject()
-                            + " (" + better.name().toLowerCase(Locale.ROOT) + " is better); if the change is intended, " + how);
+                            + " (" + better.word() + " is better); if the change is intended, " + how);
         }
         Verdict v = BaselineComparison.compare(now, base, significance);
         String baseText = String.format(Locale.ROOT, "%.3f n=%d (seed %d, accepted %s)",

@@ -75,16 +75,9 @@ public class ProportionAssert extends AbstractAssert<ProportionAssert, Proportio
     public ProportionAssert isNoWorseThanBaseline(Baselines baselines, String id, long sampleSeed, Better better) {
         BaselineGate.Decision d = BaselineGate.decide(actual, baselines, id, sampleSeed, better,
                 BaselineComparison.DEFAULT_SIGNIFICANCE);
-        ConfidenceInterval ci = actual.interval();
-        String subject = actual.subject() + (actual.method().isEmpty() ? "" : " under " + actual.method());
-        EventBus.emit(new GateChecked(actual.metric() + " vs baseline", subject, actual.value(), ci.lower(), ci.upper(),
-                actual.trials(), d.requirement(), d.passed(), d.message()));
-        AllureAttachments.parameter("baseline " + id, String.format(Locale.ROOT, "%.4f %s n=%d; %s: %s", actual.value(), ci,
-                actual.trials(), d.requirement(), d.passed() ? "passed" : "FAILED"));
         GateHistory.standard().recordAndAttach(id, actual);
-        if (!d.passed()) {
-            failWithMessage("%s", d.message());
-        }
+        report(actual.metric() + " vs baseline", d.requirement(), d.passed(), d.message(), "baseline " + id,
+                String.format(Locale.ROOT, "%.4f %s n=%d; %s", actual.value(), actual.interval(), actual.trials(), d.requirement()));
         return this;
     }
 
@@ -117,14 +110,9 @@ public class ProportionAssert extends AbstractAssert<ProportionAssert, Proportio
                 other.subject(), other.interval(), margin == 0 ? "" : " by >= " + fmt(margin));
         String message = String.format(Locale.ROOT, "%s; required %s (gap %.4f) for %s", actual.summary(), requirement, gap,
                 other.summary());
-        EventBus.emit(new GateChecked(actual.metric(), actual.subject() + (actual.method().isEmpty() ? "" : " under " + actual.method()),
-                actual.value(), ci.lower(), ci.upper(), actual.trials(), requirement, ok, message));
-        AllureAttachments.parameter(actual.metric() + " of " + actual.subject() + (above ? " above " : " below ") + other.subject(),
-                String.format(Locale.ROOT, "%.4f %s vs %.4f %s, gap %.4f: %s", actual.value(), ci, other.value(),
-                        other.interval(), gap, ok ? "passed" : "FAILED"));
-        if (!ok) {
-            failWithMessage("%s", message);
-        }
+        report(actual.metric(), requirement, ok, message,
+                actual.metric() + " of " + actual.subject() + (above ? " above " : " below ") + other.subject(),
+                String.format(Locale.ROOT, "%.4f %s vs %.4f %s, gap %.4f", actual.value(), ci, other.value(), other.interval(), gap));
         return this;
     }
 
@@ -140,16 +128,29 @@ public class ProportionAssert extends AbstractAssert<ProportionAssert, Proportio
                 : String.format(Locale.ROOT, " of the %.0f%% interval", ci.level() * 100);
         String requirement = String.format(Locale.ROOT, "required %s%s %s %s",
                 what.isEmpty() ? "value" : what, what.isEmpty() ? "" : level, op, fmt(threshold));
-        String message = actual.summary() + "; " + requirement;
-        EventBus.emit(new GateChecked(actual.metric(), actual.subject() + (actual.method().isEmpty() ? "" : " under " + actual.method()),
-                actual.value(), ci.lower(), ci.upper(), actual.trials(), requirement.substring("required ".length()), ok, message));
         // One parameter per gate, named by what it measures, so a report row reads on its own.
-        AllureAttachments.parameter(actual.metric() + (actual.method().isEmpty() ? "" : " under " + actual.method()),
-                String.format(Locale.ROOT, "%.4f %s n=%d; %s: %s", actual.value(), ci, actual.trials(), requirement,
-                        ok ? "passed" : "FAILED"));
+        report(actual.metric(), requirement.substring("required ".length()), ok, actual.summary() + "; " + requirement,
+                actual.metric() + underMethod(),
+                String.format(Locale.ROOT, "%.4f %s n=%d; %s", actual.value(), ci, actual.trials(), requirement));
+    }
+
+    /**
+     * Every gate's reporting: a {@link GateChecked} event (the gate table, the CLI's verdicts), an
+     * Allure parameter {@code parameterName = parameterValue: passed|FAILED}, and the failure.
+     */
+    private void report(String metric, String requirement, boolean ok, String message, String parameterName,
+                        String parameterValue) {
+        ConfidenceInterval ci = actual.interval();
+        EventBus.emit(new GateChecked(metric, actual.subject() + underMethod(), actual.value(), ci.lower(), ci.upper(),
+                actual.trials(), requirement, ok, message));
+        AllureAttachments.parameter(parameterName, parameterValue + ": " + (ok ? "passed" : "FAILED"));
         if (!ok) {
             failWithMessage("%s", message);
         }
+    }
+
+    private String underMethod() {
+        return actual.method().isEmpty() ? "" : " under " + actual.method();
     }
 
     private static void requireThreshold(double t) {
