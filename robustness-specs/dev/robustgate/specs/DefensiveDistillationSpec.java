@@ -126,7 +126,7 @@ class DefensiveDistillationSpec {
 
     @Test
     @DisplayName("the same PGD on logits / T finds much of what the T = 100 model's masked gradients hid")
-    void distillationDoesNotMoveTheBoundary(@Samples(value = SAMPLES, seed = SAMPLE_SEED, dataset = "fashion-mnist") Dataset test) {
+    void adaptivePgdUncoversMaskedRobustness(@Samples(value = SAMPLES, seed = SAMPLE_SEED, dataset = "fashion-mnist") Dataset test) {
         Dl4jClassifier deployed = Victims.standard().get(victim(100)).model();
         Dl4jClassifier undistilled = Victims.standard().get(victim(1)).model();
         // The attacker reads the network at T again: same arg-max as deployed, gradients that do not vanish.

@@ -107,7 +107,9 @@ class KnockoffNetsTest {
         assertThat(java.util.Arrays.stream(a.pulls()).sum()).isEqualTo(20);
         double[] p = a.policy();
         assertThat(java.util.Arrays.stream(p).sum()).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-9));
-        assertThat(p).as("preferences moved away from uniform").isNotEqualTo(new double[]{0.25, 0.25, 0.25, 0.25});
+        double spread = java.util.Arrays.stream(p).max().orElseThrow() - java.util.Arrays.stream(p).min().orElseThrow();
+        // Measured: policy [0.384, 0.044, 0.221, 0.351], spread 0.340. Uniform would be 0.
+        assertThat(spread).as("preferences moved away from uniform: %s", java.util.Arrays.toString(p)).isGreaterThan(0.1);
     }
 
     @Test
