@@ -2,6 +2,8 @@ package dev.robustgate.model;
 
 import dev.robustgate.RobustGateException;
 import dev.robustgate.model.load.Dl4jModelZip;
+import dev.robustgate.model.load.OnnxModels;
+import dev.robustgate.model.load.UnsupportedOnnxException;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -17,7 +19,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Loads a model file as a victim in pixel space, with one-line errors that name the file: DL4J
+ * Loads a model file as a victim in pixel space, with one-line errors that name the file: ONNX
+ * ({@link OnnxModels} on the graph executor, else {@link OnnxRuntimeClassifier} as a black box), DL4J
  * zips (checked entry by entry, never Java-deserialized: {@link Dl4jModelZip}) and Keras HDF5
  * ({@link KerasModels}). The file's own input shape is checked against the declaration (CLI
  * options, a victim file, or the data), and the declared normalisation is applied inside an
@@ -41,6 +44,9 @@ public final class ModelFiles {
         if (fileName.matches(".*\\.(h5|hdf5|keras)$")) {
             return KerasModels.load(file, declared);
         }
+        if (fileName.endsWith(".onnx")) {
+            return onnx(file, declared);
+        }
         Model net = Dl4jModelZip.load(file);
         String name = file.getFileName().toString().replaceFirst("\\.zip$", "");
         if (net instanceof ComputationGraph) {
@@ -57,6 +63,24 @@ public final class ModelFiles {
         } catch (IllegalArgumentException e) {
             throw new RobustGateException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * An ONNX model on the white-box graph executor; where the executor lacks an op, the same
+     * file through ONNX Runtime as a score-only black box, with a notice on stderr.
+     */
+    private static Classifier onnx(Path file, InputDeclaration declared) {
+        InputSpec spec = declared.over(OnnxModels.statedSampleShape(file), InputLayout.NCHW, file.toString());
+        Classifier raw;
+        try {
+            raw = OnnxModels.load(file, spec.shape());
+        } catch (RobustGateException e) {
+            if (!(e.getCause() instanceof UnsupportedOnnxException)) throw e;
+            System.err.println("robustgate: " + e.getMessage() + "; running it as a black box through ONNX Runtime "
+                    + "(scores only: Square, stealing and the masking checks work, gradient attacks refuse it)");
+            raw = OnnxRuntimeClassifier.load(file, spec.shape());
+        }
+        return InputAdapter.wrapIfNeeded(raw, spec);
     }
 
     /** {@code model} as a white box, or a one-line error saying why it is not one. */
