@@ -8,9 +8,11 @@ import dev.robustgate.fixture.Victims;
 import dev.robustgate.jqwik.FgsmConfig;
 import dev.robustgate.jqwik.PgdConfig;
 import dev.robustgate.jqwik.RobustGateDomain;
+import dev.robustgate.junit.RobustnessSpec;
 import dev.robustgate.model.DifferentiableClassifier;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Tag;
 import net.jqwik.api.domains.Domain;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
@@ -22,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * seeded test images, so that the gate checks the very model it certifies.
  */
 @Domain(RobustGateDomain.class)
+@Tag(RobustnessSpec.TAG)
 class PerturbationBoundsProperties {
     /** float32 rounding of x + delta can overshoot the radius by one ulp of a pixel. */
     private static final double TOLERANCE = 1e-6;

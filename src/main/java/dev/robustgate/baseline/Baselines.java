@@ -58,13 +58,23 @@ public final class Baselines {
         this.clock = clock;
     }
 
-    /** The project's file: {@value #FILE_PROPERTY}, else robustness-specs/baselines.json under the project directory. */
+    /**
+     * The project's file: {@value #FILE_PROPERTY} (relative to the project directory), else
+     * robustness-specs/baselines.json when the project has a robustness-specs/ folder (RobustGate's
+     * own layout), else {@value #CONSUMER_DEFAULT} (a Maven project's usual place for test data).
+     */
     public static Baselines standard() {
+        Path project = Paths.get(System.getProperty("robustgate.project.dir", "."));
         String f = System.getProperty(FILE_PROPERTY);
-        Path p = f != null ? Paths.get(f)
-                : Paths.get(System.getProperty("robustgate.project.dir", ".")).resolve("robustness-specs").resolve("baselines.json");
+        Path p;
+        if (f != null && !f.isBlank()) p = project.resolve(f);
+        else if (Files.isDirectory(project.resolve("robustness-specs"))) p = project.resolve("robustness-specs").resolve("baselines.json");
+        else p = project.resolve(CONSUMER_DEFAULT);
         return new Baselines(p, Clock.systemUTC());
     }
+
+    /** Where a project without robustness-specs/ keeps its baselines by default. */
+    public static final String CONSUMER_DEFAULT = "src/test/resources/robustgate/baselines.json";
 
     /** Whether this run accepts its measurements as the new baselines. */
     public static boolean updateRequested() {
