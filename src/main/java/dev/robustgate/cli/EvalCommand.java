@@ -46,6 +46,8 @@ final class EvalCommand implements Callable<Integer> {
 
     @ArgGroup(multiplicity = "1")
     ModelSource source;
+    @picocli.CommandLine.Mixin
+    ModelInputOptions input;
 
     @Option(names = "--data", defaultValue = "fashion-mnist", description = "Dataset (default: ${DEFAULT-VALUE}); the test split is used.")
     String data;
@@ -134,12 +136,12 @@ final class EvalCommand implements Callable<Integer> {
         Attack a = attack();
         Path jsonOut = json == null ? null : OutputFiles.writable("--json", json);
         Victims victims = Victims.standard();
-        source.checked(victims);
+        source.checked(victims, input);
         Dataset all = victims.data().load(data, Split.TEST);
         Dataset evaluated = all.slice(0, Math.min(limit, all.size()));
         Dataset test = part == null ? evaluated : part.of(evaluated);
         dev.robustgate.report.ReportWiring.installOnce();
-        DifferentiableClassifier model = source.load(victims);
+        DifferentiableClassifier model = source.load(victims, input, test);
         WorstCaseOf.Detailed detailed = a instanceof WorstCaseOf w ? w.runDetailed(model, test) : null;
         AttackResult r = detailed != null ? detailed.combined() : a.run(model, test);
         Proportion clean = CleanAccuracy.of(r);
