@@ -28,7 +28,7 @@ final class ModelSource {
     /** Fails on an unknown victim or a missing model file, without loading or training anything. */
     ModelSource checked(Victims victims) {
         if (victim != null) {
-            victims.spec(victim);
+            victims.requireKnown(victim);
         } else if (!Files.isRegularFile(model)) {
             throw new IllegalArgumentException("--model " + model + ": no such model file");
         }
@@ -36,7 +36,10 @@ final class ModelSource {
     }
 
     DifferentiableClassifier load(Victims victims) {
-        return victim != null ? victims.get(victim).model() : ModelFiles.load(model);
+        if (victim == null) return ModelFiles.load(model);
+        dev.robustgate.model.Classifier c = victims.classifier(victim);
+        if (c instanceof DifferentiableClassifier d) return d;
+        throw new IllegalArgumentException("victim " + victim + " is a black box (scores only); white-box attacks cannot run on it");
     }
 
     /** How reports name the model: the victim's name or the file's path. */
