@@ -29,6 +29,10 @@ public final class Pool implements Op {
             throw new IllegalArgumentException("pooling here is 2-D: kernel, strides and dilations need 2 values, got "
                     + Arrays.toString(kernel) + ", " + Arrays.toString(strides) + ", " + Arrays.toString(dilations));
         }
+        if (dilations[0] != 1 || dilations[1] != 1) {
+            // libnd4j M2.1's maxpool2d ignores dilation (ONNX test_maxpool_2d_dilations: 6 where 11 is right).
+            throw new IllegalArgumentException("dilated pooling " + Arrays.toString(dilations) + " is not supported");
+        }
         this.max = max;
         this.kernel = kernel.clone();
         this.strides = strides.clone();
