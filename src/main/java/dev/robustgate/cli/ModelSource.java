@@ -33,7 +33,7 @@ final class ModelSource {
     /** Fails on an unknown victim or a missing model file, without loading or training anything. */
     ModelSource checked(Victims victims) {
         if (victim != null) {
-            victims.spec(victim);
+            victims.requireKnown(victim);
         } else if (!Files.isRegularFile(model)) {
             throw new IllegalArgumentException("--model " + model + ": no such model file");
         }
@@ -41,7 +41,10 @@ final class ModelSource {
     }
 
     DifferentiableClassifier load(Victims victims) {
-        return victim != null ? victims.get(victim).model() : ModelFiles.load(model);
+        if (victim == null) return ModelFiles.load(model);
+        dev.robustgate.model.Classifier c = victims.classifier(victim);
+        if (c instanceof DifferentiableClassifier d) return d;
+        throw new IllegalArgumentException("victim " + victim + " is a black box (scores only); white-box attacks cannot run on it");
     }
 
     /** Like {@link #checked(Victims)}, and checks the input options, which apply to --model only. */
@@ -63,7 +66,7 @@ final class ModelSource {
 
     /** The model, white or black box, refused with one line when its input does not fit {@code data}. */
     Classifier loadAny(Victims victims, ModelInputOptions input, Dataset data) {
-        if (victim != null) return victims.get(victim).model();
+        if (victim != null) return victims.classifier(victim);
         Classifier m = ModelFiles.load(model, input.declaration(data));
         if (!Arrays.equals(m.sampleShape(), data.sampleShape())) {
             throw new IllegalArgumentException("--model " + model + " takes input " + InputSpec.format(m.sampleShape())
