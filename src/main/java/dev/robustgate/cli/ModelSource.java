@@ -1,5 +1,6 @@
 package dev.robustgate.cli;
 
+import dev.robustgate.engine.ModelRef;
 import dev.robustgate.fixture.Victims;
 import dev.robustgate.model.DifferentiableClassifier;
 import dev.robustgate.model.ModelFiles;
@@ -37,6 +38,15 @@ final class ModelSource {
 
     DifferentiableClassifier load(Victims victims) {
         return victim != null ? victims.get(victim).model() : ModelFiles.load(model);
+    }
+
+    /**
+     * The model as an engine loads it on other machines: a victim by name (from the fixture cache,
+     * which executors must share), a model file by its SHA-256.
+     */
+    ModelRef ref() {
+        if (victim == null) return ModelRef.file(model);
+        return dev.robustgate.junit.OnEngine.ref(victim);
     }
 
     /** How reports name the model: the victim's name or the file's path. */

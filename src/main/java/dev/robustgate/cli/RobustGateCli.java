@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code ./robustgate gate | eval | steal | bench}: the gate for CI, and one-off evaluations of a model. */
 @Command(name = "robustgate", mixinStandardHelpOptions = true, version = "robustgate 0.1.0",
         description = "Robustness gates for ML models on the JVM.",
-        subcommands = {GateCommand.class, EvalCommand.class, StealCommand.class, BenchCommand.class,
+        subcommands = {GateCommand.class, EvalCommand.class, MergeCommand.class, StealCommand.class, BenchCommand.class,
                 BaselineCommand.class, CommandLine.HelpCommand.class})
 public final class RobustGateCli implements Runnable {
 
