@@ -14,13 +14,16 @@ public final class ModelFiles {
     private ModelFiles() {}
 
     /**
-     * A DL4J MultiLayerNetwork zip, or a Keras HDF5 file ({@code .h5}, see {@link KerasModels}), for 1x28x28 inputs. A dense first layer means the network takes
+     * An ONNX model ({@code .onnx}, see {@link dev.robustgate.model.load.OnnxModels}), a DL4J MultiLayerNetwork zip, or a Keras HDF5 file ({@code .h5}, see {@link KerasModels}), for 1x28x28 inputs. A dense first layer means the network takes
      * flat vectors; anything else is taken as NCHW.
      */
-    public static Dl4jClassifier load(Path file) {
+    public static DifferentiableClassifier load(Path file) {
         OneDnnLayers.enable();
         if (!Files.isRegularFile(file)) {
             throw new RobustGateException(file + ": no such model file");
+        }
+        if (file.getFileName().toString().endsWith(".onnx")) {
+            return dev.robustgate.model.load.OnnxModels.load(file);
         }
         if (file.getFileName().toString().matches(".*\\.(h5|hdf5)$")) {
             return KerasModels.load(file);
