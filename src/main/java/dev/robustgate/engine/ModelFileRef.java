@@ -7,24 +7,37 @@ import dev.robustgate.model.ModelFiles;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 
 /**
- * A model file named by its path and the SHA-256 of its bytes. Where it is loaded, the file at the
- * path (or a copy that an engine shipped, {@link #loadFrom}) must still have that hash: a changed
- * or different file on an executor is an error, never a silently different model.
+ * A model file named by its path and the SHA-256 of its bytes, and how to load it ({@code variant}
+ * names what the loader adds, e.g. a declared input; part of the key). Where it is loaded, the
+ * file at the path (or a copy that an engine shipped, {@link #loadFrom}) must still have that hash:
+ * a changed or different file on an executor is an error, never a silently different model.
  */
-public record ModelFileRef(String path, String sha256, String fileName) implements ModelRef {
+public record ModelFileRef(String path, String sha256, String fileName, String variant, FileLoader loader) implements ModelRef {
 
-    public static ModelFileRef of(Path file) {
-        if (!Files.isRegularFile(file)) throw new RobustGateException(file + ": no such model file");
-        return new ModelFileRef(file.toAbsolutePath().normalize().toString(), sha256(file), file.getFileName().toString());
+    /** Loads a verified model file: serializable, it travels with the reference. */
+    @FunctionalInterface
+    public interface FileLoader extends Serializable {
+        DifferentiableClassifier load(Path file);
     }
 
-    @Override public String key() { return "file:" + sha256; }
-    @Override public String name() { return fileName.replaceFirst("\\.zip$", ""); }
+    public static ModelFileRef of(Path file) {
+        return of(file, "", ModelFiles::load);
+    }
+
+    public static ModelFileRef of(Path file, String variant, FileLoader loader) {
+        if (!Files.isRegularFile(file)) throw new RobustGateException(file + ": no such model file");
+        return new ModelFileRef(file.toAbsolutePath().normalize().toString(), sha256(file), file.getFileName().toString(),
+                variant == null ? "" : variant, loader);
+    }
+
+    @Override public String key() { return "file:" + sha256 + (variant.isEmpty() ? "" : "|" + variant); }
+    @Override public String name() { return fileName.replaceFirst("\\.(zip|h5|hdf5|onnx)$", ""); }
 
     @Override
     public DifferentiableClassifier load() {
@@ -38,7 +51,7 @@ public record ModelFileRef(String path, String sha256, String fileName) implemen
             throw new RobustGateException(local + ": SHA-256 " + actual + " differs from the model that was submitted ("
                     + sha256 + ")");
         }
-        return ModelFiles.load(local);
+        return loader.load(local);
     }
 
     static String sha256(Path file) {

@@ -25,6 +25,11 @@ public interface ModelRef extends Serializable {
         return ModelFileRef.of(file);
     }
 
+    /** A model file loaded by {@code loader} (e.g. with a declared input, named by {@code variant}), checked by its SHA-256. */
+    static ModelRef file(Path file, String variant, ModelFileRef.FileLoader loader) {
+        return ModelFileRef.of(file, variant, loader);
+    }
+
     /** What loads a model on the machine that needs it: serializable, so it travels instead of the model. */
     @FunctionalInterface
     interface Loader extends Serializable {
