@@ -79,6 +79,11 @@ final class ModelSource {
         return m;
     }
 
+    /** The model, white or black box, with the input the options declare (or the file states): for serve, which has no data. */
+    Classifier loadAny(Victims victims, ModelInputOptions input) {
+        return victim != null ? victims.classifier(victim) : ModelFiles.load(model, input.declaration());
+    }
+
     /** How reports name the model: the victim's name or the file's path. */
     String label() {
         return victim != null ? victim : model.toString();
