@@ -1,5 +1,6 @@
 package dev.robustgate.attack;
 
+import org.apiguardian.api.API;
 import dev.robustgate.data.Dataset;
 import dev.robustgate.model.DifferentiableClassifier;
 
@@ -11,6 +12,7 @@ import java.util.Map;
  * returns per-sample results for each, so a sweep costs one call (and shares work where it can).
  * Implementations are immutable: the with-style setters return new instances.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.13")
 public interface Attack {
     /** Short name, e.g. "PGD-Linf". */
     String name();
