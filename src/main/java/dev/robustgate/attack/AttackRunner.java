@@ -24,8 +24,8 @@ import java.util.List;
  * the eps-ball (a kernel that leaves them is a bug and fails loudly), scatter the outcomes back,
  * measure distances and cost, publish events. Kernels then contain only their algorithm.
  *
- * <p>Test seam: the system property {@value AttackSubstitute#PROPERTY} ({@code noop} or
- * {@code noise}) replaces every kernel run here by a stand-in, see {@link AttackSubstitute}.
+ * <p>Test seam: the system property {@code robustgate.test.attack-substitute} ({@code noop} or
+ * {@code noise}) replaces every kernel run here by a broken stand-in, see {@link AttackSubstitution}.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.13")
 public final class AttackRunner {
@@ -41,7 +41,7 @@ public final class AttackRunner {
     public static AttackResult run(Attack attack, AttackSettings settings, int stepsPerSample, AttackKernel kernel,
                                    DifferentiableClassifier model, Dataset data) {
         requireCompatible(model, data);
-        kernel = AttackSubstitute.fromSystemProperty().map(s -> s.kernel(settings.norm())).orElse(kernel);
+        kernel = AttackSubstitution.apply(kernel, settings.norm());   // a test seam: off unless its system property is set
         long t0 = System.nanoTime();
         Counts before = model.counter().snapshot();
         int n = data.size();

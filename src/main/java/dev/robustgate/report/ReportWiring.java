@@ -40,7 +40,19 @@ public final class ReportWiring {
         }
     }
 
+    /**
+     * Where Allure writes this run's results, resolved as Allure resolves it: the system property
+     * {@code allure.results.directory}, else {@code allure.properties} on the classpath (RobustGate's
+     * jar ships one saying {@code target/allure-results}; a project's own file comes first on the
+     * test classpath and wins), else Allure's default {@code allure-results}.
+     */
     public static Path resultsDirectory() {
-        return Paths.get(System.getProperty("allure.results.directory", "allure-results"));
+        String configured = System.getProperty(RESULTS_PROPERTY);
+        if (configured == null || configured.isBlank()) {
+            configured = io.qameta.allure.util.PropertiesUtils.loadAllureProperties().getProperty(RESULTS_PROPERTY);
+        }
+        return Paths.get(configured == null || configured.isBlank() ? "allure-results" : configured);
     }
+
+    public static final String RESULTS_PROPERTY = "allure.results.directory";
 }

@@ -99,6 +99,58 @@ class BaselineAssertTest {
                 .hasMessageContaining("baseline 'g'").hasMessageContaining("on m").hasMessageContaining("on other-model");
     }
 
+    /** The case: 0 of 4 used to pass against an accepted 521 of 1000, since 4 samples can never be significant. */
+    @Test
+    void aMeasurementOnAnotherSampleCountOrSeedIsRefused() {
+        System.setProperty(Baselines.UPDATE_PROPERTY, "true");
+        assertThatProportion(robust("m", 521, 1000)).isNoWorseThanBaseline(baselines(), "g", 7, Better.HIGHER);
+        System.clearProperty(Baselines.UPDATE_PROPERTY);
+
+        assertThatThrownBy(() -> assertThatProportion(robust("m", 0, 4)).isNoWorseThanBaseline(baselines(), "g", 7, Better.HIGHER))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("baseline 'g'").hasMessageContaining("was accepted on 1000 samples (seed 7)")
+                .hasMessageContaining("the sample count differs (4 vs 1000)")
+                .hasMessageContaining("mvn test -Dtest=").hasMessageContaining("-Drobustgate.baseline.update=true");
+        assertThatThrownBy(() -> assertThatProportion(robust("m", 521, 1000)).isNoWorseThanBaseline(baselines(), "g", 8, Better.HIGHER))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("the seed differs (8 vs 7)");
+        // The same n and seed compare as before.
+        assertThatProportion(robust("m", 515, 1000)).isNoWorseThanBaseline(baselines(), "g", 7, Better.HIGHER);
+    }
+
+    @Test
+    void entriesNoGateCheckedAreStale() {
+        System.setProperty(Baselines.UPDATE_PROPERTY, "true");
+        assertThatProportion(robust("m", 521, 1000)).isNoWorseThanBaseline(baselines(), "kept", 7, Better.HIGHER);
+        System.clearProperty(Baselines.UPDATE_PROPERTY);
+        // An entry left behind by a renamed gate: accepted by another run, checked by no spec of this one.
+        baselines().accept("renamed-away", robust("m", 300, 1000), Better.HIGHER, 7);
+
+        var stale = dev.robustgate.baseline.BaselineUsage.stale(baselines());
+        assertThat(stale).containsOnlyKeys("renamed-away");
+        assertThat(dev.robustgate.baseline.BaselineUsage.describeStale(baselines(), stale))
+                .contains("1 stale baseline entry in " + dir.resolve("baselines.json"))
+                .contains("renamed-away: 0.300").contains("mvn test -Dtest=");
+    }
+
+    @Test
+    void theBaselineFileIsConfigurableAndAProjectWithoutRobustnessSpecsKeepsItInTestResources() throws Exception {
+        String project = System.getProperty("robustgate.project.dir");
+        try {
+            System.setProperty("robustgate.project.dir", dir.toString());
+            assertThat(Baselines.standard().file()).isEqualTo(dir.resolve("src/test/resources/robustgate/baselines.json"));
+            System.setProperty(Baselines.FILE_PROPERTY, "gates/accepted.json");
+            assertThat(Baselines.standard().file()).isEqualTo(dir.resolve("gates/accepted.json"));
+            System.clearProperty(Baselines.FILE_PROPERTY);
+            Files.createDirectories(dir.resolve("robustness-specs"));
+            assertThat(Baselines.standard().file()).isEqualTo(dir.resolve("robustness-specs/baselines.json"));
+        } finally {
+            System.clearProperty(Baselines.FILE_PROPERTY);
+            if (project == null) System.clearProperty("robustgate.project.dir");
+            else System.setProperty("robustgate.project.dir", project);
+        }
+    }
+
     @Test
     void aCorruptBaselineFileIsAnErrorNotAFailedGate() throws Exception {
         Files.writeString(dir.resolve("baselines.json"), "not json");

@@ -22,6 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * claims to catch.
  */
 class AttackSpiTest {
+    /** The one test seam (AttackSubstitution, read in AttackRunner). */
+    private static final String SUBSTITUTE = "robustgate.test.attack-substitute";
     private static Dl4jClassifier model;
     private static Dataset data;
 
@@ -113,22 +115,22 @@ class AttackSpiTest {
     @Test
     void theSubstituteSeamReplacesEveryAttackRunByTheRunner() {
         Attack pgd = PgdAttack.linf().eps(0.1).steps(5);
-        String old = System.getProperty(AttackSubstitute.PROPERTY);
+        String old = System.getProperty(SUBSTITUTE);
         try {
-            System.setProperty(AttackSubstitute.PROPERTY, "noop");
+            System.setProperty(SUBSTITUTE, "noop");
             EpsResult noop = pgd.run(model, data).single();
             assertThat(noop.adversarial()).isEqualTo(data.features());
             assertThat(noop.gradientEvaluations()).isZero();
-            System.setProperty(AttackSubstitute.PROPERTY, "noise");
+            System.setProperty(SUBSTITUTE, "noise");
             AttackResult noise = WorstCaseOf.of(pgd, FgsmAttack.linf().eps(0.1)).run(model, data);
             AttackResultAssert.assertThatAttackResult(noise).isInsideTheBall().isInsideTheBox().reportsTheModelsPredictions(model);
             assertThat(noise.single().maxDistance()).isGreaterThan(0.09);
             assertThat(noise.single().gradientEvaluations()).isZero();
-            System.setProperty(AttackSubstitute.PROPERTY, "nope");
-            assertThatThrownBy(() -> pgd.run(model, data)).hasMessageContaining(AttackSubstitute.PROPERTY)
+            System.setProperty(SUBSTITUTE, "nope");
+            assertThatThrownBy(() -> pgd.run(model, data)).hasMessageContaining(SUBSTITUTE)
                     .hasMessageContaining("noop or noise");
         } finally {
-            if (old == null) System.clearProperty(AttackSubstitute.PROPERTY); else System.setProperty(AttackSubstitute.PROPERTY, old);
+            if (old == null) System.clearProperty(SUBSTITUTE); else System.setProperty(SUBSTITUTE, old);
         }
     }
 

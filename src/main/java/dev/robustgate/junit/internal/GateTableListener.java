@@ -1,0 +1,107 @@
+package dev.robustgate.junit.internal;
+
+import dev.robustgate.baseline.BaselineEntry;
+import dev.robustgate.baseline.BaselineUsage;
+import dev.robustgate.baseline.Baselines;
+import dev.robustgate.event.EventBus;
+import dev.robustgate.report.AllureRun;
+import dev.robustgate.report.ReportWiring;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.reporting.ReportEntry;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Registered by RobustGate's jar (META-INF/services), so that any JUnit Platform run, {@code mvn test}
+ * or an IDE, gets what {@code ./robustgate gate} gives: the previous run's Allure results cleared
+ * at its start, and at its end the gate table of the specs that ran, the baseline entries a full
+ * run left unchecked, and a loud warning when no spec ran although the project has spec classes.
+ * A run that executed no spec prints nothing else.
+ *
+ * <p>A run nested in another (a test that launches specs itself) neither clears the results nor
+ * prints its table; its gate events do not reach the outer run's table either.
+ * The configuration parameter {@value #ENABLED} {@code = false} turns the table off.
+ */
+public final class GateTableListener implements TestExecutionListener {
+    public static final String ENABLED = "robustgate.gate.table";
+    private static final AtomicInteger DEPTH = new AtomicInteger();
+
+    private int level;
+    private GateTable table;
+    private EventBus.Subscription subscription;
+    private TestPlan plan;
+
+    @Override
+    public void testPlanExecutionStarted(TestPlan testPlan) {
+        plan = testPlan;
+        level = DEPTH.incrementAndGet();
+        // Once per results directory per JVM, at whatever depth: the nested run of a test that sets its own
+        // directory starts that one, and a nested gate cannot wipe the outer run (AllureRun).
+        AllureRun.startOnce(ReportWiring.resultsDirectory());
+        boolean enabled = testPlan.getConfigurationParameters().getBoolean(ENABLED).orElse(true);
+        if (enabled && level == 1) {
+            table = GateTable.specsOnly(() -> DEPTH.get() == level);
+            subscription = EventBus.global().subscribe(table);
+        }
+    }
+
+    @Override
+    public void executionStarted(TestIdentifier id) {
+        if (table != null) table.executionStarted(id);
+    }
+
+    @Override
+    public void executionSkipped(TestIdentifier id, String reason) {
+        if (table != null) table.executionSkipped(id, reason);
+    }
+
+    @Override
+    public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+        if (table != null) table.executionFinished(id, result);
+    }
+
+    @Override
+    public void reportingEntryPublished(TestIdentifier id, ReportEntry entry) {
+        if (table != null) table.reportingEntryPublished(id, entry);
+    }
+
+    @Override
+    public void testPlanExecutionFinished(TestPlan testPlan) {
+        DEPTH.decrementAndGet();
+        if (table == null) return;
+        subscription.close();
+        try {
+            print(System.out, table, RunScope.current(), plan, SpecClasses::specClassesOnClasspath);
+        } catch (RuntimeException e) {
+            System.err.println("[robustgate] could not print the gate table: " + e);
+        }
+    }
+
+    static void print(PrintStream out, GateTable table, RunScope scope, TestPlan plan, Supplier<List<String>> specClasses) {
+        List<String> unrun = scope.full() ? SpecClasses.notRun(plan, specClasses.get()) : List.of();
+        if (table.executed() == 0) {
+            if (!unrun.isEmpty()) out.println(SpecClasses.warning(unrun, true));
+            return;
+        }
+        out.println();
+        out.println("RobustGate gate (" + table.executed() + " spec" + (table.executed() == 1 ? "" : "s") + " ran)");
+        out.println(table.render());
+        if (!unrun.isEmpty()) out.println(SpecClasses.warning(unrun, false));
+        if (scope.full() && !Baselines.updateRequested()) {
+            try {
+                Baselines b = Baselines.standard();
+                Map<String, BaselineEntry> stale = BaselineUsage.stale(b);
+                if (!stale.isEmpty()) out.println("[robustgate] " + BaselineUsage.describeStale(b, stale));
+            } catch (RuntimeException e) {
+                out.println("[robustgate] could not check the baselines for stale entries: " + e.getMessage());
+            }
+        }
+    }
+}

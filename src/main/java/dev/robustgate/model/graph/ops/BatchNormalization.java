@@ -1,0 +1,55 @@
+package dev.robustgate.model.graph.ops;
+
+import dev.robustgate.model.graph.Op;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Inference-mode batch normalisation on axis 1, inputs (x, scale, bias, mean, var): the per-channel
+ * affine map y = x * s + t with s = scale / sqrt(var + epsilon), t = bias - mean * s. Its input
+ * gradient is g * s: running statistics are constants here, unlike DL4J M2.1's BN backprop, which
+ * adds batch-statistic terms even after a test-mode forward.
+ */
+public final class BatchNormalization implements Op {
+    private final double epsilon;
+
+    public BatchNormalization(double epsilon) {
+        this.epsilon = epsilon;
+    }
+
+    public double epsilon() { return epsilon; }
+
+    @Override public String type() { return "BatchNormalization"; }
+
+    /** s = scale / sqrt(var + epsilon). */
+    public INDArray scale(INDArray gamma, INDArray var) {
+        return Transforms.sqrt(var.add(epsilon), false).rdivi(gamma).reshape(-1);
+    }
+
+    /** t = bias - mean * s. */
+    public static INDArray shift(INDArray beta, INDArray mean, INDArray s) {
+        return mean.reshape(-1).mul(s).rsubi(beta.reshape(-1));
+    }
+
+    @Override
+    public INDArray forward(INDArray[] in) {
+        INDArray x = in[0];
+        INDArray s = scale(in[1], in[4]);
+        INDArray t = shift(in[2], in[3], s);
+        INDArray out = Nd4j.createUninitialized(x.dataType(), x.shape());
+        Nd4j.exec(new BroadcastMulOp(x, s, out, 1));
+        Nd4j.exec(new BroadcastAddOp(out, t, out, 1));
+        return out;
+    }
+
+    @Override
+    public INDArray[] backward(INDArray[] in, INDArray out, INDArray g, boolean[] need) {
+        INDArray s = scale(in[1], in[4]);
+        INDArray gx = Nd4j.createUninitialized(g.dataType(), g.shape());
+        Nd4j.exec(new BroadcastMulOp(g, s, gx, 1));
+        return new INDArray[]{gx, null, null, null, null};
+    }
+}

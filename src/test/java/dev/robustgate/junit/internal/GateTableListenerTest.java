@@ -1,0 +1,90 @@
+package dev.robustgate.junit.internal;
+
+import dev.robustgate.event.EventBus;
+import dev.robustgate.junit.internal.fixtures.LonelySpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.engine.DiscoverySelector;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.TestPlan;
+import org.junit.platform.launcher.core.LauncherFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request;
+
+/** What the platform listener prints at the end of a run: the table when specs ran, a warning when none did. */
+class GateTableListenerTest {
+
+    @BeforeEach
+    void enable() {
+        System.setProperty(LonelySpec.ENABLED, "true");
+    }
+
+    @AfterEach
+    void disable() {
+        System.clearProperty(LonelySpec.ENABLED);
+    }
+
+    private static String run(RunScope scope, DiscoverySelector... selectors) {
+        LauncherDiscoveryRequest req = request().selectors(selectors)
+                .configurationParameter("junit.platform.execution.listeners.deactivate", "io.qameta.allure.junitplatform.*")
+                .build();
+        Launcher launcher = LauncherFactory.create();
+        TestPlan plan = launcher.discover(req);
+        GateTable table = GateTable.specsOnly(() -> true);
+        try (var sub = EventBus.global().subscribe(table)) {
+            launcher.execute(req, table);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        GateTableListener.print(new PrintStream(out, true, StandardCharsets.UTF_8), table, scope, plan,
+                () -> List.of(LonelySpec.class.getName(), "dev.robustgate.specs.FashionLeNetSpec"));
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aRunWithSpecsEndsWithTheGateTableOfItsSpecsOnly() {
+        String out = run(new RunScope("-Dtest=LonelySpec*"), selectClass(LonelySpec.class), selectClass(LonelySpec.PlainTest.class));
+
+        assertThat(out).contains("RobustGate gate (1 spec ran)")
+                .containsPattern("LonelySpec\\.toyGate +clean accuracy +0\\.900 +\\[0\\.\\d{3}, 0\\.\\d{3}] n=100 +lower bound >= 0\\.5 +PASS")
+                .contains("1 checks, 0 failed spec(s): GATE PASSED")
+                .doesNotContain("plain").doesNotContain("WARNING");
+    }
+
+    @Test
+    void aSelectedRunWithoutSpecsIsQuiet() {
+        String out = run(new RunScope("-Dtest=PlainTest"), selectClass(LonelySpec.PlainTest.class));
+
+        assertThat(out).isEmpty();
+    }
+
+    @Test
+    void aFullRunThatExecutesNoSpecWarnsLoudlyAndNamesTheSpecClassesItMissed() {
+        String out = run(new RunScope(null), selectClass(LonelySpec.PlainTest.class));
+
+        assertThat(out).contains("WARNING: no spec ran, but").contains("LonelySpec")
+                .contains("<include>**/*Spec.java</include>").doesNotContain("GATE PASSED");
+    }
+
+    @Test
+    void aFullRunWithSpecsNamesTheSpecClassesThatDidNotRun() {
+        String out = run(new RunScope(null), selectClass(LonelySpec.class));
+
+        String warning = out.substring(out.indexOf("GATE PASSED"));
+        assertThat(warning).contains("1 spec class was compiled and not run: FashionLeNetSpec.").doesNotContain("LonelySpec");
+    }
+
+    @Test
+    void specClassesAreFoundInTheTestClassesExceptConditionalFixtures() {
+        assertThat(SpecClasses.specClassesOnClasspath()).contains("dev.robustgate.specs.FashionLeNetSpec")
+                .doesNotContain(LonelySpec.class.getName(), "dev.robustgate.cli.baselinefixtures.BaselineSampleGates");
+    }
+}
