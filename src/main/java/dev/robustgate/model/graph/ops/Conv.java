@@ -76,6 +76,8 @@ public final class Conv implements Op {
                 INDArray bg = b == null ? null : b.reshape(-1).get(NDArrayIndex.interval(g * oc, (g + 1) * oc)).dup();
                 parts[g] = conv(xg, wg, bg, ph, pw);
                 xg.close();
+                wg.close();
+                if (bg != null) bg.close();
             }
             out = Nd4j.concat(1, parts);
             for (INDArray part : parts) part.close();
@@ -110,7 +112,7 @@ public final class Conv implements Op {
             INDArray xd = x.castTo(DataType.DOUBLE), wd = w.castTo(DataType.DOUBLE), bd = b == null ? null : b.castTo(DataType.DOUBLE);
             INDArray yd = conv(xd, wd, bd, ph, pw);
             INDArray y = yd.castTo(x.dataType());
-            xd.close();
+            for (INDArray t : new INDArray[]{xd, wd, bd}) if (t != null && t != x && t != w && t != b) t.close();
             yd.close();
             return y;
         }
@@ -136,6 +138,7 @@ public final class Conv implements Op {
                 INDArray wk = w.get(NDArrayIndex.interval(k * oc, (k + 1) * oc)).dup();
                 parts[k] = paddedInputGradient(gk, wk, new long[]{padded[0], ic, padded[2], padded[3]});
                 gk.close();
+                wk.close();
             }
             gxp = Nd4j.concat(1, parts);
             for (INDArray part : parts) part.close();
@@ -154,9 +157,11 @@ public final class Conv implements Op {
     private INDArray paddedInputGradient(INDArray g, INDArray w, long[] padded) {
         if (viaDouble(g)) {
             INDArray gd = g.castTo(DataType.DOUBLE);
-            INDArray rd = paddedInputGradient(gd, w.castTo(DataType.DOUBLE), padded);
+            INDArray wd = w.castTo(DataType.DOUBLE);
+            INDArray rd = paddedInputGradient(gd, wd, padded);
             INDArray r = rd.castTo(g.dataType());
-            gd.close();
+            if (gd != g) gd.close();
+            if (wd != w) wd.close();
             rd.close();
             return r;
         }
