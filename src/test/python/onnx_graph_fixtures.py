@@ -1,6 +1,7 @@
 """Tiny ONNX fixtures for the graph executor's tests (src/test/resources/onnx/), untrained, seeded.
 
-A residual CNN with BatchNorm (non-trivial running statistics), an explicit asymmetric Pad, grouped
+A residual CNN with BatchNorm (non-trivial running statistics), a dilated convolution, an explicit
+asymmetric Pad, a stride-2 grouped convolution whose windows miss the last row,
 and depthwise convolutions, average pooling without padded counts, a ReduceMean branch joined by
 Concat, torch's view(N, -1) flatten (Shape -> Gather -> Unsqueeze -> Concat -> Reshape), Dropout,
 Tanh, LeakyRelu and a final Softmax, exported at opsets 11 and 13 with BatchNorm kept. Beside each
@@ -25,10 +26,10 @@ class TinyResNet(nn.Module):
         super().__init__()
         self.c1 = nn.Conv2d(3, 4, 3, padding=1, bias=False)
         self.b1 = nn.BatchNorm2d(4)
-        self.c2 = nn.Conv2d(4, 4, 3, padding=1, bias=False)
+        self.c2 = nn.Conv2d(4, 4, 3, padding=2, dilation=2, bias=False)
         self.b2 = nn.BatchNorm2d(4)
         self.skip = nn.Conv2d(3, 4, 1)
-        self.pad = nn.ZeroPad2d((0, 1, 0, 1))
+        self.pad = nn.ZeroPad2d((0, 2, 0, 2))
         self.grouped = nn.Conv2d(4, 6, 3, stride=2, groups=2)
         self.depthwise = nn.Conv2d(6, 6, 3, padding=1, groups=6, dilation=1)
         self.avg = nn.AvgPool2d(3, stride=1, padding=1, count_include_pad=False)
@@ -41,7 +42,7 @@ class TinyResNet(nn.Module):
         h = self.b2(self.c2(h))
         h = F.relu(h + self.skip(x))
         h = F.max_pool2d(h, 2)                       # 8x8 -> 4x4
-        h = self.grouped(self.pad(h))                 # 5x5 -> 2x2
+        h = self.grouped(self.pad(h))                 # 6x6 -> 2x2 (the last row is read by no window)
         h = torch.tanh(self.avg(self.depthwise(h)))
         flat = h.view(h.size(0), -1)
         pooled = h.mean(dim=(2, 3))

@@ -60,6 +60,9 @@ final class DefenseMeasurements {
 
     @SuppressWarnings("unchecked")
     private <T> T memo(String what, Supplier<T> measure) {
-        return (T) MEASURED.computeIfAbsent(what + "|" + model.name() + "|" + test.contentHash(), k -> measure.get());
+        // The attack substitution (a test seam that breaks every attack) is part of the key: a broken attack's numbers
+        // must never be served to a real run in the same JVM, nor the other way round.
+        String substitute = System.getProperty("robustgate.test.attack-substitute", "");
+        return (T) MEASURED.computeIfAbsent(what + "|" + model.name() + "|" + test.contentHash() + "|" + substitute, k -> measure.get());
     }
 }

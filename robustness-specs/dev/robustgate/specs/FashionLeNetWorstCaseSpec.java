@@ -48,11 +48,8 @@ class FashionLeNetWorstCaseSpec {
                    @Samples(value = SAMPLES, seed = SAMPLE_SEED) Dataset test) {
         WorstCaseOf.Detailed run = strong(0.1).runDetailed(model, test);
         AttackResult worst = run.combined();
-        AttackResult pgd = run.members().get(0).result();
-        for (double eps : worst.epsilons()) {
-            assertThat(worst.at(eps).robustCount()).as("worst case at eps %s is never above PGD alone", eps)
-                    .isLessThanOrEqualTo(pgd.at(eps).robustCount());
-        }
+        // (No check that the worst case is at most PGD's: later members only attack what PGD left standing, so
+        // it holds by construction; WorstCaseOfProperties tests that construction against members run alone.)
         // Measured: 0.050 [0.016, 0.113]; PGD (5 restarts) left 5 of 100 standing (1525 gradient evaluations),
         // C&W (1794 gradient, 940 forward) and Square (5005 queries) broke none of them.
         // A check of the evaluation's strength rather than a release gate: the undefended model is not

@@ -27,6 +27,7 @@ final class AttackRunner {
     static AttackResult run(Attack attack, AttackSettings settings, int stepsPerSample, AttackKernel kernel,
                             DifferentiableClassifier model, Dataset data) {
         requireCompatible(model, data);
+        kernel = AttackSubstitution.apply(kernel, settings.norm());   // a test seam: off unless its system property is set
         long t0 = System.nanoTime();
         Counts before = model.counter().snapshot();
         int n = data.size();

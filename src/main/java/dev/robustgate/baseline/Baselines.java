@@ -29,7 +29,10 @@ import java.util.TreeMap;
  *
  * <p>Updates are explicit ({@value #UPDATE_PROPERTY}{@code =true}, or {@code ./robustgate baseline --update}):
  * each accepted entry is merged into the file as it is on disk at that moment, under a file lock,
- * and written atomically, so concurrent runs lose no entry and readers never see half a file.
+ * and written atomically, so concurrent runs lose no entry and readers never see half a file. Within
+ * one JVM, every instance for the same file first takes a monitor shared by canonical path: a JVM may
+ * hold a file's lock only once, so two instances locking the same file at once would otherwise fail
+ * with {@link java.nio.channels.OverlappingFileLockException}.
  */
 public final class Baselines {
     public static final String FILE_PROPERTY = "robustgate.baseline.file";
@@ -43,6 +46,9 @@ public final class Baselines {
 
     @JsonPropertyOrder({"format", "test", "gates"})
     record FileContent(int format, String test, TreeMap<String, BaselineEntry> gates) {}
+
+    /** One monitor per canonical baseline file, shared by every instance in this JVM. */
+    private static final java.util.concurrent.ConcurrentMap<Path, Object> IN_JVM_LOCKS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Path file;
     private final Clock clock;
@@ -92,7 +98,25 @@ public final class Baselines {
      * Records {@code measured} as gate {@code id}'s baseline and returns the diff line, e.g.
      * {@code "~ pgd-at/robust-accuracy: 0.612 [...] n=1000 (seed 7) -> 0.640 [...] n=1000 (seed 7)"}.
      */
-    public synchronized String accept(String id, Proportion measured, Better better, long seed) {
+    public String accept(String id, Proportion measured, Better better, long seed) {
+        synchronized (inJvmLock()) {
+            return acceptUnderFileLock(id, measured, better, seed);
+        }
+    }
+
+    /** The monitor of this file in this JVM, keyed by the path with its directory's links resolved. */
+    private Object inJvmLock() {
+        Path canonical = file;
+        try {
+            Files.createDirectories(file.getParent());
+            canonical = file.getParent().toRealPath().resolve(file.getFileName());
+        } catch (IOException e) {
+            // the directory cannot be made: the write below fails with the reason; any key serves until then
+        }
+        return IN_JVM_LOCKS.computeIfAbsent(canonical, p -> new Object());
+    }
+
+    private String acceptUnderFileLock(String id, Proportion measured, Better better, long seed) {
         requireId(id);
         BaselineEntry next = BaselineEntry.of(measured, better, seed, clock.instant());
         Path lock = file.resolveSibling(file.getFileName() + ".lock");

@@ -41,6 +41,10 @@ final class BaselineCommand implements Callable<Integer> {
                 print(Baselines.standard());
                 return 0;
             }
+            // Before the specs run: an unwritable or corrupt file would otherwise be found after all the work.
+            Baselines target = Baselines.standard();
+            OutputFiles.writable("--file", target.file());
+            target.entries();
             System.setProperty(Baselines.UPDATE_PROPERTY, "true");
             GateCommand gate = new GateCommand();
             gate.select = select;

@@ -31,6 +31,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @ArgGroup(multiplicity = "0..1")
     ModelSource source;
+    @picocli.CommandLine.Mixin
+    ModelInputOptions input;
 
     @Option(names = "--limit", defaultValue = "1000", description = "Test samples per case (default: ${DEFAULT-VALUE}).")
     int limit;
@@ -74,12 +76,12 @@ final class BenchCommand implements Callable<Integer> {
         if (threads != null) MachineInfo.setThreads(threads);
         Victims victims = Victims.standard();
         ModelSource from = (source == null || (source.victim == null && source.model == null)
-                ? ModelSource.victim("fashion-lenet") : source).checked(victims);
+                ? ModelSource.victim("fashion-lenet") : source).checked(victims, input);
         Dataset all = victims.data().load("fashion-mnist", Split.TEST);
         Dataset test = all.slice(0, Math.min(limit, all.size()));
         Dataset train = cases.contains("train_epoch") ? victims.data().load("fashion-mnist", Split.TRAIN) : null;
         if (train != null && trainLimit < train.size()) train = train.slice(0, trainLimit);
-        DifferentiableClassifier model = from.load(victims);
+        DifferentiableClassifier model = from.load(victims, input, test);
         if (execution != null && model instanceof Dl4jClassifier d) {
             model = d.withExecution(switch (execution) {
                 case "direct-ops" -> Dl4jClassifier.Execution.DIRECT_OPS;

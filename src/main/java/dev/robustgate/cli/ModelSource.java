@@ -1,12 +1,16 @@
 package dev.robustgate.cli;
 
+import dev.robustgate.data.Dataset;
 import dev.robustgate.fixture.Victims;
+import dev.robustgate.model.Classifier;
+import dev.robustgate.model.InputSpec;
 import dev.robustgate.model.DifferentiableClassifier;
 import dev.robustgate.model.ModelFiles;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * The model a command works on: a named victim or a model file, exclusive (an {@code @ArgGroup}).
@@ -15,7 +19,8 @@ import java.nio.file.Path;
 final class ModelSource {
     @Option(names = "--victim", paramLabel = "NAME", description = "A named victim (trained and cached on first use).")
     String victim;
-    @Option(names = "--model", paramLabel = "PATH", description = "A DL4J MultiLayerNetwork zip or a Keras HDF5 Sequential model (.h5).")
+    @Option(names = "--model", paramLabel = "PATH", description = "A DL4J MultiLayerNetwork zip or a Keras HDF5 Sequential model (.h5); "
+            + "describe its input with --input-shape, --mean, --std, --classes.")
     Path model;
 
     /** A source naming {@code victim}, for commands that fall back to a default victim. */
@@ -28,7 +33,7 @@ final class ModelSource {
     /** Fails on an unknown victim or a missing model file, without loading or training anything. */
     ModelSource checked(Victims victims) {
         if (victim != null) {
-            victims.spec(victim);
+            victims.requireKnown(victim);
         } else if (!Files.isRegularFile(model)) {
             throw new IllegalArgumentException("--model " + model + ": no such model file");
         }
@@ -36,7 +41,42 @@ final class ModelSource {
     }
 
     DifferentiableClassifier load(Victims victims) {
-        return victim != null ? victims.get(victim).model() : ModelFiles.load(model);
+        if (victim == null) return ModelFiles.load(model);
+        dev.robustgate.model.Classifier c = victims.classifier(victim);
+        if (c instanceof DifferentiableClassifier d) return d;
+        throw new IllegalArgumentException("victim " + victim + " is a black box (scores only); white-box attacks cannot run on it");
+    }
+
+    /** Like {@link #checked(Victims)}, and checks the input options, which apply to --model only. */
+    ModelSource checked(Victims victims, ModelInputOptions input) {
+        if (victim != null && input.any()) {
+            throw new IllegalArgumentException(input.given() + ": applies to --model only (a victim declares its own input)");
+        }
+        input.check();
+        return checked(victims);
+    }
+
+    /**
+     * The model as a white box, refused with one line when its input does not fit {@code data}
+     * (shape or class count) or when it is a black box.
+     */
+    DifferentiableClassifier load(Victims victims, ModelInputOptions input, Dataset data) {
+        return ModelFiles.whiteBox(loadAny(victims, input, data));
+    }
+
+    /** The model, white or black box, refused with one line when its input does not fit {@code data}. */
+    Classifier loadAny(Victims victims, ModelInputOptions input, Dataset data) {
+        if (victim != null) return victims.classifier(victim);
+        Classifier m = ModelFiles.load(model, input.declaration(data));
+        if (!Arrays.equals(m.sampleShape(), data.sampleShape())) {
+            throw new IllegalArgumentException("--model " + model + " takes input " + InputSpec.format(m.sampleShape())
+                    + ", but the data (" + data.name() + ") is " + InputSpec.format(data.sampleShape()));
+        }
+        if (m.numClasses() != data.numClasses()) {
+            throw new IllegalArgumentException("--model " + model + " has " + m.numClasses() + " classes, but the data ("
+                    + data.name() + ") has " + data.numClasses());
+        }
+        return m;
     }
 
     /** How reports name the model: the victim's name or the file's path. */

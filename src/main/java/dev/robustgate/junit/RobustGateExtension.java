@@ -2,7 +2,6 @@ package dev.robustgate.junit;
 
 import dev.robustgate.data.Dataset;
 import dev.robustgate.data.Shard;
-import dev.robustgate.fixture.VictimSpec;
 import dev.robustgate.fixture.Victims;
 import dev.robustgate.model.Classifier;
 import dev.robustgate.model.DifferentiableClassifier;
@@ -52,7 +51,16 @@ public class RobustGateExtension implements ParameterResolver, BeforeAllCallback
 
     private static Object resolveVictim(Parameter p, String name) {
         Class<?> type = p.getType();
-        dev.robustgate.fixture.Victim v = Victims.standard().get(name);
+        Victims victims = Victims.standard();
+        if (victims.externals().containsKey(name)) {
+            // A model file or an endpoint: a classifier in pixel space, white box when the file is one.
+            Classifier c = victims.classifier(name);
+            if (type.isInstance(c)) return c;
+            throw new ParameterResolutionException("@Victim(\"" + name + "\") is " + (c instanceof DifferentiableClassifier
+                    ? "a white box" : "a black box (scores only)") + " and cannot be injected as " + type.getSimpleName()
+                    + ": use " + (c instanceof DifferentiableClassifier ? "DifferentiableClassifier or Classifier" : "Classifier"));
+        }
+        dev.robustgate.fixture.Victim v = victims.get(name);
         if (type.isAssignableFrom(dev.robustgate.fixture.Victim.class)) return v;
         if (type == Dl4jClassifier.class || type == DifferentiableClassifier.class || type == Classifier.class) {
             return v.model();
@@ -65,8 +73,7 @@ public class RobustGateExtension implements ParameterResolver, BeforeAllCallback
         for (Parameter other : pc.getDeclaringExecutable().getParameters()) {
             Victim v = other.getAnnotation(Victim.class);
             if (v != null) {
-                VictimSpec spec = Victims.standard().spec(v.value());
-                return spec.dataset();
+                return Victims.standard().datasetOf(v.value());
             }
         }
         return "fashion-mnist";

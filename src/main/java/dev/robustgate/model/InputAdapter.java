@@ -52,6 +52,18 @@ public class InputAdapter implements Classifier {
         return model instanceof DifferentiableClassifier d ? wrap(d, spec) : new InputAdapter(model, spec);
     }
 
+    /**
+     * {@code model} itself when {@code spec} changes nothing (pixels in [0,1], the model's own
+     * shape, no class names), else {@link #wrap(Classifier, InputSpec)}: callers that look for a
+     * concrete adapter (a Dl4jClassifier's execution mode, say) still find it.
+     */
+    public static Classifier wrapIfNeeded(Classifier model, InputSpec spec) {
+        if (spec.mapsPixelsUnchanged() && spec.classes().isEmpty() && Arrays.equals(model.sampleShape(), spec.shape())) {
+            return model;
+        }
+        return wrap(model, spec);
+    }
+
     /** {@code model} as a pixel-space white box; gradients come back in pixel space. */
     public static DifferentiableClassifier wrap(DifferentiableClassifier model, InputSpec spec) {
         return new Differentiable(model, spec);

@@ -8,7 +8,9 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.modelimport.keras.KerasModelImport;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.modelimport.keras.KerasModel;
+import org.deeplearning4j.nn.modelimport.keras.KerasSequentialModel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -34,24 +36,70 @@ public final class KerasModels {
 
     /** {@code sampleShape} in RobustGate's NCHW order, e.g. [1, 28, 28]. */
     public static Dl4jClassifier load(Path file, long[] sampleShape) {
+        return classifier(file, importSequential(file).net(), sampleShape);
+    }
+
+    /**
+     * A Keras model in pixel space: the input shape its file states (checked against the
+     * declared one), the declared normalisation inside an {@link InputAdapter}.
+     */
+    public static Classifier load(Path file, InputDeclaration declared) {
+        Imported imported = importSequential(file);
+        InputSpec spec = declared.over(imported.sampleShape(), InputLayout.NCHW, file.toString());
+        return InputAdapter.wrapIfNeeded(classifier(file, imported.net(), spec.shape()), spec);
+    }
+
+    /** The imported network and the sample shape the file states (RobustGate's order; 0 where unstated). */
+    record Imported(MultiLayerNetwork net, long[] sampleShape) {}
+
+    static Imported importSequential(Path file) {
         OneDnnLayers.enable();
         if (!Files.isRegularFile(file)) {
             throw new RobustGateException(file + ": no such Keras model file");
         }
         requireHdf5Signature(file);
-        MultiLayerNetwork net;
         try {
-            net = KerasModelImport.importKerasSequentialModelAndWeights(file.toString(), false);
+            KerasSequentialModel keras = new KerasModel().modelBuilder().modelHdf5Filename(file.toString())
+                    .enforceTrainingConfig(false).buildSequential();
+            InputType in = keras.getOutputTypes().get(keras.getInputLayerNames().get(0));
+            return new Imported(keras.getMultiLayerNetwork(), sampleShape(in));
         } catch (Exception | LinkageError e) {
-            throw new RobustGateException(file + ": not a readable Keras HDF5 Sequential model (" + e.getMessage() + ")", e);
+            throw new RobustGateException(file + ": not a readable Keras HDF5 Sequential model (" + firstLine(e) + ")", e);
         }
+    }
+
+    /** RobustGate's [C,H,W] or [D] for a Keras input type (0 for a dimension Keras leaves open). */
+    static long[] sampleShape(InputType in) {
+        if (in instanceof InputType.InputTypeConvolutional c) {
+            return new long[]{Math.max(c.getChannels(), 0), Math.max(c.getHeight(), 0), Math.max(c.getWidth(), 0)};
+        }
+        if (in instanceof InputType.InputTypeFeedForward f) {
+            return f.getSize() == 28 * 28 ? new long[]{1, 28, 28} : new long[]{f.getSize()};
+        }
+        if (in instanceof InputType.InputTypeConvolutionalFlat c) {
+            return new long[]{c.getDepth(), c.getHeight(), c.getWidth()};
+        }
+        return new long[]{0, 0, 0};
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    private static Dl4jClassifier classifier(Path file, MultiLayerNetwork net, long[] sampleShape) {
         if (!(net.getOutputLayer() instanceof IOutputLayer)) {
             net = withCrossEntropyOutput(file, net);
         }
         boolean conv = net.getLayerWiseConfigurations().getConfs().stream()
                 .anyMatch(c -> c.getLayer() instanceof ConvolutionLayer);
         String name = file.getFileName().toString().replaceFirst("\\.(h5|hdf5|keras)$", "");
-        return new Dl4jClassifier(name, net, sampleShape, conv ? InputLayout.NHWC : InputLayout.FLAT);
+        try {
+            return new Dl4jClassifier(name, net, sampleShape, conv ? InputLayout.NHWC : InputLayout.FLAT);
+        } catch (IllegalArgumentException e) {
+            throw new RobustGateException(file + ": " + e.getMessage(), e);
+        }
     }
 
     /** Checked up front: the HDF5 library would print a page of diagnostics before failing. */

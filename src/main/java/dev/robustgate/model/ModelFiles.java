@@ -1,40 +1,112 @@
 package dev.robustgate.model;
 
 import dev.robustgate.RobustGateException;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import dev.robustgate.model.load.Dl4jModelZip;
+import dev.robustgate.model.load.OnnxModels;
+import dev.robustgate.model.load.UnsupportedOnnxException;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
-/** Loads a model file as a victim, with an error that names the file when it cannot. */
+/**
+ * Loads a model file as a victim in pixel space, with one-line errors that name the file: ONNX
+ * ({@link OnnxModels} on the graph executor, else {@link OnnxRuntimeClassifier} as a black box), DL4J
+ * zips (checked entry by entry, never Java-deserialized: {@link Dl4jModelZip}) and Keras HDF5
+ * ({@link KerasModels}). The file's own input shape is checked against the declaration (CLI
+ * options, a victim file, or the data), and the declared normalisation is applied inside an
+ * {@link InputAdapter}, so attacks see pixels in [0,1].
+ */
 public final class ModelFiles {
     private ModelFiles() {}
 
-    /**
-     * An ONNX model ({@code .onnx}, see {@link dev.robustgate.model.load.OnnxModels}), a DL4J MultiLayerNetwork zip, or a Keras HDF5 file ({@code .h5}, see {@link KerasModels}), for 1x28x28 inputs. A dense first layer means the network takes
-     * flat vectors; anything else is taken as NCHW.
-     */
+    /** {@code file} as a white box, with the input shape its file states (refused if it states none). */
     public static DifferentiableClassifier load(Path file) {
+        return whiteBox(load(file, InputDeclaration.NONE));
+    }
+
+    /** {@code file} with {@code declared} laid over what the file states about its input. */
+    public static Classifier load(Path file, InputDeclaration declared) {
         OneDnnLayers.enable();
         if (!Files.isRegularFile(file)) {
             throw new RobustGateException(file + ": no such model file");
         }
-        if (file.getFileName().toString().endsWith(".onnx")) {
-            return dev.robustgate.model.load.OnnxModels.load(file);
+        String fileName = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (fileName.matches(".*\\.(h5|hdf5|keras)$")) {
+            return KerasModels.load(file, declared);
         }
-        if (file.getFileName().toString().matches(".*\\.(h5|hdf5)$")) {
-            return KerasModels.load(file);
+        if (fileName.endsWith(".onnx")) {
+            return onnx(file, declared);
         }
+        Model net = Dl4jModelZip.load(file);
+        String name = file.getFileName().toString().replaceFirst("\\.zip$", "");
+        if (net instanceof ComputationGraph) {
+            throw new RobustGateException(file + ": a DL4J ComputationGraph; only MultiLayerNetwork zips are "
+                    + "supported as white boxes so far");
+        }
+        MultiLayerNetwork mln = (MultiLayerNetwork) net;
+        boolean denseFirst = !(mln.getLayerWiseConfigurations().getConf(0).getLayer() instanceof ConvolutionLayer);
+        // Dl4jClassifier takes RobustGate's NCHW samples and flattens them for dense-first networks
+        // itself, so the adapter only normalises.
+        InputSpec spec = declared.over(naturalShape(mln), InputLayout.NCHW, file.toString());
         try {
-            MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false);
-            boolean dense = net.getLayerWiseConfigurations().getConf(0).getLayer() instanceof DenseLayer;
-            String name = file.getFileName().toString().replaceFirst("\\.zip$", "");
-            return new Dl4jClassifier(name, net, new long[]{1, 28, 28}, dense ? InputLayout.FLAT : InputLayout.NCHW);
-        } catch (IOException | RuntimeException e) {
-            throw new RobustGateException(file + ": not a readable DL4J model zip (" + e.getMessage() + ")", e);
+            return InputAdapter.wrapIfNeeded(new Dl4jClassifier(name, mln, spec.shape(), denseFirst ? InputLayout.FLAT : InputLayout.NCHW), spec);
+        } catch (IllegalArgumentException e) {
+            throw new RobustGateException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * An ONNX model on the white-box graph executor; where the executor lacks an op, the same
+     * file through ONNX Runtime as a score-only black box, with a notice on stderr.
+     */
+    private static Classifier onnx(Path file, InputDeclaration declared) {
+        InputSpec spec = declared.over(OnnxModels.statedSampleShape(file), InputLayout.NCHW, file.toString());
+        Classifier raw;
+        try {
+            raw = OnnxModels.load(file, spec.shape());
+        } catch (RobustGateException e) {
+            if (!(e.getCause() instanceof UnsupportedOnnxException)) throw e;
+            System.err.println("robustgate: " + e.getMessage() + "; running it as a black box through ONNX Runtime "
+                    + "(scores only: Square, stealing and the masking checks work, gradient attacks refuse it)");
+            raw = OnnxRuntimeClassifier.load(file, spec.shape());
+        }
+        return InputAdapter.wrapIfNeeded(raw, spec);
+    }
+
+    /** {@code model} as a white box, or a one-line error saying why it is not one. */
+    public static DifferentiableClassifier whiteBox(Classifier model) {
+        if (model instanceof DifferentiableClassifier d) return d;
+        throw new IllegalArgumentException(model.name() + " is a black box (scores only), so white-box attacks "
+                + "cannot run on it; use --attack square");
+    }
+
+    /**
+     * The sample shape a MultiLayerNetwork's configuration states: [C,H,W] from a feed-forward-to-CNN
+     * preprocessor, [C,?,?] from a first convolution, [D] from a first dense layer (dimensions it
+     * does not state are 0).
+     */
+    static long[] naturalShape(MultiLayerNetwork net) {
+        MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
+        InputPreProcessor pre = conf.getInputPreProcess(0);
+        if (pre instanceof FeedForwardToCnnPreProcessor p) {
+            return new long[]{p.getNumChannels(), p.getInputHeight(), p.getInputWidth()};
+        }
+        Layer first = conf.getConf(0).getLayer();
+        if (first instanceof ConvolutionLayer c) return new long[]{c.getNIn(), 0, 0};
+        if (first instanceof FeedForwardLayer f) {
+            // Legacy: dense-first victims of 784 inputs are the 28x28 grey images they were trained on.
+            return f.getNIn() == 28 * 28 ? new long[]{1, 28, 28} : new long[]{f.getNIn()};
+        }
+        return new long[]{0, 0, 0};
     }
 }

@@ -17,6 +17,10 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -24,8 +28,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * protocol): every query goes over HTTP, is charged to a {@link QueryBudget}, counted in
  * {@link #counter()} and published as a {@link Query} event, retried or not.
  *
- * <p>Retries: a timeout, a connection failure, a 5xx, a 429 or an unusable answer (malformed JSON,
- * wrong shape, values outside [0,1]) is retried up to {@code maxAttempts} times with exponential
+ * <p>Each attempt has one deadline over the whole exchange (connect, headers, body) and reads at
+ * most a bounded answer. Answers are checked: probabilities finite, in [0,1], each row summing to 1
+ * within a tolerance; labels integers in [0, classes). Retries: a timeout, a connection failure, a
+ * 5xx, a 429 or an unusable answer (malformed JSON, wrong shape, values outside [0,1], rows off the
+ * simplex, an oversize body) is retried up to {@code maxAttempts} times with exponential
  * backoff (a 429's Retry-After is honoured up to the backoff cap). Any other 4xx fails at once: the
  * request itself is wrong, so repeating it cannot help. Each attempt spends its queries from the
  * budget before it is sent; a request the budget cannot pay for is not sent.
@@ -43,6 +50,8 @@ public final class RemoteClassifier implements Classifier {
     private final Duration backoff;
     private final Duration maxBackoff;
     private final int maxBatch;
+    private final long maxAnswerBytes;
+    private final double sumTolerance;
     private final QueryBudget budget;
     private final HttpClient http;
     private final EvaluationCounter counter = new EvaluationCounter();
@@ -68,15 +77,42 @@ public final class RemoteClassifier implements Classifier {
         JsonNode info = fetchInfo();
         this.name = info.path("name").asText("remote");
         JsonNode shape = info.path("sample_shape");
-        if (!shape.isArray() || shape.isEmpty() || !info.path("num_classes").canConvertToInt()) {
-            throw new RemoteQueryException(base, "/info answered without sample_shape and num_classes: " + info);
+        JsonNode classes = info.path("num_classes");
+        if (!shape.isArray() || shape.isEmpty() || shape.size() > 8 || !classes.isIntegralNumber()) {
+            throw new RemoteQueryException(base, "/info answered without sample_shape and num_classes: " + brief(info.toString()));
         }
         this.sampleShape = new long[shape.size()];
-        for (int i = 0; i < shape.size(); i++) sampleShape[i] = shape.get(i).asLong();
-        this.numClasses = info.path("num_classes").asInt();
-        if (numClasses < 2) throw new RemoteQueryException(base, "/info says " + numClasses + " classes; need >= 2");
+        for (int i = 0; i < shape.size(); i++) {
+            JsonNode d = shape.get(i);
+            if (!d.isIntegralNumber() || d.asLong() < 1 || d.asLong() > 1 << 20) {
+                throw new RemoteQueryException(base, "/info has sample_shape " + brief(shape.toString()) + "; need positive integers");
+            }
+            sampleShape[i] = d.asLong();
+        }
+        this.numClasses = classes.asInt();
+        if (numClasses < 2 || numClasses > MAX_CLASSES) {
+            throw new RemoteQueryException(base, "/info says " + classes + " classes; need 2 to " + MAX_CLASSES);
+        }
         this.policy = info.path("policy").asText("unknown");
         this.labelsOnly = info.path("labels_only").asBoolean(false);
+        // ~25 characters per probability as JSON writes a double, plus the framing; 4x for slack.
+        this.maxAnswerBytes = b.maxAnswerBytes > 0 ? b.maxAnswerBytes : 4096 + 100L * maxBatch * numClasses;
+        this.sumTolerance = b.sumTolerance > 0 ? b.sumTolerance : defaultSumTolerance(policy, numClasses);
+    }
+
+    /** Largest class count accepted from /info; more is taken as a broken or hostile answer. */
+    static final int MAX_CLASSES = 100_000;
+    private static final long MAX_INFO_BYTES = 64 << 10;
+
+    /**
+     * How far a row of probabilities may sum from 1. Exact softmax rows in float32 sum to within ~1e-6;
+     * 1e-3 leaves room for other servers' rounding. Under our rounded(k) policy each of the C values is
+     * off by up to 0.5e-k, so the sum by up to C * 0.5e-k.
+     */
+    static double defaultSumTolerance(String policy, int numClasses) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("rounded\\((\\d{1,2})\\)").matcher(policy);
+        if (m.matches()) return Math.max(1e-3, numClasses * 0.5 * Math.pow(10, -Integer.parseInt(m.group(1))) + 1e-9);
+        return 1e-3;
     }
 
     /** A client of the API at {@code base} (e.g. {@code http://127.0.0.1:PORT/}). */
@@ -162,9 +198,11 @@ public final class RemoteClassifier implements Classifier {
         if (apiKey != null) req.header("X-Api-Key", apiKey);
         HttpResponse<byte[]> resp;
         try {
-            resp = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+            resp = exchange(req.build(), maxAnswerBytes);
         } catch (HttpTimeoutException e) {
-            return Outcome.retry("timeout", "no answer within " + timeout.toMillis() + " ms");
+            return Outcome.retry("timeout", "no complete answer within " + timeout.toMillis() + " ms");
+        } catch (BoundedBody.TooLargeException e) {
+            return Outcome.retry("malformed answer", e.getMessage());
         } catch (IOException e) {
             return Outcome.retry("connection failed", e.toString());
         } catch (InterruptedException e) {
@@ -176,7 +214,7 @@ public final class RemoteClassifier implements Classifier {
             try {
                 return Outcome.ok(parseAnswer(resp.body(), n));
             } catch (IllegalStateException | IOException e) {
-                return Outcome.retry("malformed answer", e.getMessage());
+                return Outcome.retry("malformed answer", brief(e.getMessage()));
             }
         }
         String detail = errorText(resp.body());
@@ -187,6 +225,33 @@ public final class RemoteClassifier implements Classifier {
         }
         if (status >= 500) return Outcome.retry("http " + status, detail);
         return Outcome.fail("http " + status, detail);
+    }
+
+    /**
+     * One request and its whole answer within {@link Builder#timeout}: connecting, the headers and the
+     * body share the one deadline (the JDK's request timeout stops at the headers), and the body is read
+     * up to {@code maxBytes}. On the deadline the exchange is cancelled, which closes its connection.
+     */
+    private HttpResponse<byte[]> exchange(HttpRequest request, long maxBytes) throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(request, BoundedBody.handler(maxBytes));
+        try {
+            return pending.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw new HttpTimeoutException("no complete answer within " + timeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            pending.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) throw io;
+            throw new IOException(String.valueOf(cause), cause);
+        }
+    }
+
+    private static String brief(String s) {
+        if (s == null) return "";
+        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
     }
 
     private static java.util.Optional<Duration> seconds(String header) {
@@ -207,8 +272,10 @@ public final class RemoteClassifier implements Classifier {
             requireArray(labels, "labels", n);
             for (int i = 0; i < n; i++) {
                 JsonNode l = labels.get(i);
-                if (!l.canConvertToInt() || l.asInt() < 0 || l.asInt() >= numClasses) {
-                    throw new IllegalStateException("label " + i + " is " + l + ", not in [0, " + (numClasses - 1) + "]");
+                boolean integral = l.isIntegralNumber() || (l.isNumber() && l.asDouble() == Math.rint(l.asDouble()));
+                if (!integral || l.asDouble() < 0 || l.asDouble() > numClasses - 1) {
+                    throw new IllegalStateException("label " + i + " is " + brief(l.toString()) + ", not an integer in [0, "
+                            + (numClasses - 1) + "]");
                 }
                 out[i] = new double[numClasses];
                 out[i][l.asInt()] = 1.0;
@@ -221,13 +288,19 @@ public final class RemoteClassifier implements Classifier {
             JsonNode row = probs.get(i);
             requireArray(row, "probabilities[" + i + "]", numClasses);
             out[i] = new double[numClasses];
+            double sum = 0;
             for (int k = 0; k < numClasses; k++) {
                 JsonNode v = row.get(k);
                 double p = v.isNumber() ? v.asDouble() : Double.NaN;
                 if (!(p >= 0 && p <= 1)) {
-                    throw new IllegalStateException("probabilities[" + i + "][" + k + "] is " + v + ", not in [0, 1]");
+                    throw new IllegalStateException("probabilities[" + i + "][" + k + "] is " + brief(v.toString())
+                            + ", not a finite number in [0, 1]");
                 }
                 out[i][k] = p;
+                sum += p;
+            }
+            if (Math.abs(sum - 1) > sumTolerance) {
+                throw new IllegalStateException("probabilities[" + i + "] sum to " + sum + ", not 1 within " + sumTolerance);
             }
         }
         return out;
@@ -247,8 +320,7 @@ public final class RemoteClassifier implements Classifier {
         } catch (IOException e) {
             // not JSON: show the raw start below
         }
-        String s = new String(body, java.nio.charset.StandardCharsets.UTF_8);
-        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+        return brief(new String(body, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private byte[] requestBody(INDArray rows) {
@@ -271,8 +343,13 @@ public final class RemoteClassifier implements Classifier {
             HttpRequest.Builder req = HttpRequest.newBuilder(base.resolve("info")).timeout(timeout).GET();
             if (apiKey != null) req.header("X-Api-Key", apiKey);
             try {
-                HttpResponse<byte[]> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
-                if (resp.statusCode() == 200) return JSON.readTree(resp.body());
+                HttpResponse<byte[]> resp = exchange(req.build(), MAX_INFO_BYTES);
+                if (resp.statusCode() == 200) {
+                    JsonNode info = JSON.readTree(resp.body());
+                    if (info != null && info.isObject()) return info;
+                    last = "/info is not a JSON object";
+                    continue;
+                }
                 last = "http " + resp.statusCode() + ": " + errorText(resp.body());
                 if (resp.statusCode() < 500 && resp.statusCode() != 429) break;
             } catch (IOException e) {
@@ -313,6 +390,8 @@ public final class RemoteClassifier implements Classifier {
         private Duration backoff = Duration.ofMillis(100);
         private Duration maxBackoff = Duration.ofSeconds(5);
         private int maxBatch = 256;
+        private long maxAnswerBytes;
+        private double sumTolerance;
         private QueryBudget budget = QueryBudget.unlimited();
 
         private Builder(URI base) {
@@ -324,7 +403,10 @@ public final class RemoteClassifier implements Classifier {
 
         public Builder apiKey(String key) { this.apiKey = key; return this; }
 
-        /** Per request; also the connect timeout. */
+        /**
+         * The deadline of one attempt, over the whole exchange: connecting, sending, the answer's headers
+         * and its body. An attempt still running then is abandoned and counts as a timeout.
+         */
         public Builder timeout(Duration t) {
             if (t == null || t.isNegative() || t.isZero()) throw new IllegalArgumentException("timeout must be > 0, got " + t);
             this.timeout = t;
@@ -352,6 +434,23 @@ public final class RemoteClassifier implements Classifier {
         public Builder maxBatch(int n) {
             if (n < 1) throw new IllegalArgumentException("max batch must be >= 1, got " + n);
             this.maxBatch = n;
+            return this;
+        }
+
+        /** Largest answer accepted, in bytes; 0 (the default) sizes it from the batch and class count. */
+        public Builder maxAnswerBytes(long n) {
+            if (n < 0) throw new IllegalArgumentException("max answer bytes must be >= 0, got " + n);
+            this.maxAnswerBytes = n;
+            return this;
+        }
+
+        /**
+         * How far a row of probabilities may sum from 1 before the answer is rejected; 0 (the default)
+         * derives it from the policy /info names (1e-3, or C * 0.5e-k under rounded(k)).
+         */
+        public Builder sumTolerance(double t) {
+            if (!(t >= 0) || !Double.isFinite(t)) throw new IllegalArgumentException("sum tolerance must be finite and >= 0, got " + t);
+            this.sumTolerance = t;
             return this;
         }
 

@@ -35,6 +35,7 @@ public final class AttackReports {
             AllureAttachments.parameter(p.getKey(), p.getValue());
         }
         AllureAttachments.parameter("samples", result.data().provenance());
+        AllureAttachments.parameter("samples sha256", result.data().contentHash());
         for (EpsResult r : result.perEps()) {
             if (r.eps() > 0 && result.data().sampleShape().length == 3) {
                 AllureAttachments.attachPng("adversarial examples, eps=" + (float) r.eps(), grid(result, r));

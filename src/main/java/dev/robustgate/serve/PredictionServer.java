@@ -3,16 +3,14 @@ package dev.robustgate.serve;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.robustgate.model.Classifier;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -20,8 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -33,11 +30,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * POST /predict  {"inputs":[[784 floats in [0,1]], ...]}
  *                -> {"probabilities":[[10 doubles], ...]}   or, under top1, {"labels":[3, ...]}
  * </pre>
- * Errors answer {"error": "..."} with 400 (bad input), 401 (API key), 413 (batch too large),
- * 429 (rate limit, with Retry-After) or 500.
+ * Inputs are checked before any model work: each row must have the model's sample length and finite
+ * values in [0, 1]. Errors answer {"error": "..."} with 400 (bad input), 401 (API key), 404, 405,
+ * 408 (request not complete within its deadline), 411 (no Content-Length), 413 (body or batch too
+ * large; a body is refused from its Content-Length, unread), 429 (rate limit, with Retry-After),
+ * 431 (headers too large), 503 (queue or memory full, with Retry-After) or 500. A 500 says only
+ * "internal error" and a reference number; the detail goes to the server log. The HTTP layer and its
+ * limits are {@link HttpEndpoint} and {@link HttpLimits}.
  */
 public final class PredictionServer implements AutoCloseable {
     public static final String API_KEY_HEADER = "X-Api-Key";
+    private static final Logger LOG = LoggerFactory.getLogger(PredictionServer.class);
     static final ObjectMapper JSON = new ObjectMapper()
             .setSerializationInclusion(JsonInclude.Include.NON_NULL)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -45,70 +48,80 @@ public final class PredictionServer implements AutoCloseable {
     private final Classifier model;
     private final Settings settings;
     private final RateLimiter limiter;
-    private final HttpServer http;
-    private final ExecutorService executor;
+    private final HttpEndpoint http;
+    private final int rowLength;
     private final AtomicLong queriesAnswered = new AtomicLong();
     private final AtomicLong requestsRefused = new AtomicLong();
 
     /** How the API is exposed; see the static factories and withers. */
     public record Settings(OutputPolicy policy, String apiKey, double rateCapacity, double ratePerSecond,
-                           int maxBatch) {
+                           int maxBatch, HttpLimits limits) {
         public Settings {
             if (policy == null) throw new IllegalArgumentException("output policy must not be null");
             if (maxBatch < 1) throw new IllegalArgumentException("max batch must be >= 1, got " + maxBatch);
+            if (limits == null) throw new IllegalArgumentException("HTTP limits must not be null");
             if (rateCapacity > 0) new RateLimiter(rateCapacity, ratePerSecond, System::nanoTime); // validates
         }
 
-        /** Full probabilities, no key, no rate limit, batches of up to 1024. */
-        public static Settings open() { return new Settings(OutputPolicy.full(), null, 0, 0, 1024); }
+        /** Full probabilities, no key, no rate limit, batches of up to 1024, limits sized from this machine. */
+        public static Settings open() {
+            return new Settings(OutputPolicy.full(), null, 0, 0, 1024, HttpLimits.forThisMachine());
+        }
 
-        public Settings withPolicy(OutputPolicy p) { return new Settings(p, apiKey, rateCapacity, ratePerSecond, maxBatch); }
-        public Settings withApiKey(String k) { return new Settings(policy, k, rateCapacity, ratePerSecond, maxBatch); }
+        public Settings withPolicy(OutputPolicy p) { return new Settings(p, apiKey, rateCapacity, ratePerSecond, maxBatch, limits); }
+        public Settings withApiKey(String k) { return new Settings(policy, k, rateCapacity, ratePerSecond, maxBatch, limits); }
         /** At most {@code capacity} queries (samples) in a burst, refilled at {@code perSecond}. */
         public Settings withRateLimit(double capacity, double perSecond) {
-            return new Settings(policy, apiKey, capacity, perSecond, maxBatch);
+            return new Settings(policy, apiKey, capacity, perSecond, maxBatch, limits);
         }
-        public Settings withMaxBatch(int n) { return new Settings(policy, apiKey, rateCapacity, ratePerSecond, n); }
+        public Settings withMaxBatch(int n) { return new Settings(policy, apiKey, rateCapacity, ratePerSecond, n, limits); }
+        public Settings withLimits(HttpLimits l) { return new Settings(policy, apiKey, rateCapacity, ratePerSecond, maxBatch, l); }
     }
 
     record Info(String name, long[] sample_shape, int num_classes, String policy, boolean labels_only) {}
-
-    record PredictRequest(float[][] inputs) {}
 
     record PredictResponse(double[][] probabilities, int[] labels) {}
 
     record ErrorResponse(String error) {}
 
-    private PredictionServer(Classifier model, Settings settings) throws IOException {
+    private PredictionServer(Classifier model, Settings settings, InetSocketAddress bind) throws IOException {
         this.model = model;
         this.settings = settings;
         this.limiter = settings.rateCapacity() > 0
                 ? new RateLimiter(settings.rateCapacity(), settings.ratePerSecond(), System::nanoTime) : null;
-        this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        this.executor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "robustgate-serve-" + model.name());
-            t.setDaemon(true);
-            return t;
-        });
-        http.setExecutor(executor);
-        http.createContext("/info", this::handleInfo);
-        http.createContext("/predict", this::handlePredict);
+        long d = Arrays.stream(model.sampleShape()).reduce(1, (a, b) -> a * b);
+        if (d > Integer.MAX_VALUE / 4) throw new IllegalArgumentException(model.name() + ": " + d + " values per sample is too many to serve");
+        this.rowLength = (int) d;
+        this.http = new HttpEndpoint(bind, settings.limits(), new HttpEndpoint.Handler() {
+            @Override public HttpEndpoint.Response handle(HttpEndpoint.Request r) throws Exception {
+                return route(r);
+            }
+            @Override public byte[] errorBody(String message) {
+                return errorJson(message);
+            }
+        }, model.name());
     }
 
     /** Serves {@code model} on an ephemeral loopback port until {@link #close()}. */
     public static PredictionServer start(Classifier model, Settings settings) {
+        return start(model, settings, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    /** Serves {@code model} on {@code bind} (port 0: an ephemeral one) until {@link #close()}. */
+    public static PredictionServer start(Classifier model, Settings settings, InetSocketAddress bind) {
         try {
-            PredictionServer s = new PredictionServer(model, settings);
-            s.http.start();
-            return s;
+            return new PredictionServer(model, settings, bind);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot open a loopback port for the prediction API: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot open " + bind + " for the prediction API: " + e.getMessage(), e);
         }
     }
 
     public URI uri() {
-        InetSocketAddress a = http.getAddress();
-        return URI.create("http://" + a.getAddress().getHostAddress() + ":" + a.getPort() + "/");
+        InetSocketAddress a = http.address();
+        String host = a.getAddress().isAnyLocalAddress() ? InetAddress.getLoopbackAddress().getHostAddress()
+                : a.getAddress().getHostAddress();
+        if (host.contains(":")) host = "[" + host + "]";
+        return URI.create("http://" + host + ":" + a.getPort() + "/");
     }
 
     public Settings settings() { return settings; }
@@ -116,70 +129,52 @@ public final class PredictionServer implements AutoCloseable {
     /** Samples answered with 200 so far. */
     public long queriesAnswered() { return queriesAnswered.get(); }
 
-    /** Requests refused (401, 413, 429, 400). */
+    /** Requests refused by the API (401, 404, 405, 413, 429, 400 on bad input). */
     public long requestsRefused() { return requestsRefused.get(); }
+
+    /** Requests the HTTP layer refused or cut off (deadline, size, busy, malformed, internal errors). */
+    public TransportCounts transportCounts() { return http.counts(); }
 
     @Override
     public void close() {
-        http.stop(0);
-        executor.shutdownNow();
+        http.close();
     }
 
-    private void handleInfo(HttpExchange ex) throws IOException {
-        try (ex) {
-            if (!authorised(ex)) return;
-            send(ex, 200, new Info(model.name(), model.sampleShape(), model.numClasses(),
-                    settings.policy().describe(), settings.policy().labelsOnly()));
+    private HttpEndpoint.Response route(HttpEndpoint.Request r) throws IOException {
+        String path = r.path();
+        if (path.equals("/info")) {
+            if (!r.method().equals("GET")) return refuse(405, "use GET /info");
+            HttpEndpoint.Response denied = authorise(r);
+            return denied != null ? denied : HttpEndpoint.Response.json(200, JSON.writeValueAsBytes(new Info(model.name(),
+                    model.sampleShape(), model.numClasses(), settings.policy().describe(), settings.policy().labelsOnly())));
         }
+        if (path.equals("/predict")) {
+            if (!r.method().equals("POST")) return refuse(405, "use POST /predict");
+            HttpEndpoint.Response denied = authorise(r);
+            return denied != null ? denied : predict(r.body());
+        }
+        return refuse(404, "no such endpoint; use GET /info or POST /predict");
     }
 
-    private void handlePredict(HttpExchange ex) throws IOException {
-        try (ex) {
-            if (!ex.getRequestMethod().equals("POST")) {
-                refuse(ex, 405, "use POST /predict");
-                return;
-            }
-            if (!authorised(ex)) return;
-            PredictRequest req;
-            try (InputStream in = ex.getRequestBody()) {
-                req = JSON.readValue(in, PredictRequest.class);
-            } catch (IOException e) {
-                refuse(ex, 400, "malformed JSON request: " + firstLine(e.getMessage()));
-                return;
-            }
-            float[][] rows = req == null ? null : req.inputs();
-            if (rows == null || rows.length == 0) {
-                refuse(ex, 400, "the request has no \"inputs\" (expected {\"inputs\": [[...], ...]})");
-                return;
-            }
-            if (rows.length > settings.maxBatch()) {
-                refuse(ex, 413, rows.length + " inputs in one request; at most " + settings.maxBatch());
-                return;
-            }
-            String problem = checkInputs(rows);
-            if (problem != null) {
-                refuse(ex, 400, problem);
-                return;
-            }
-            if (limiter != null) {
-                double wait = limiter.tryAcquire(rows.length);
-                if (wait > 0) {
-                    ex.getResponseHeaders().set("Retry-After", Double.isInfinite(wait) ? "3600"
-                            : String.valueOf((long) Math.ceil(wait)));
-                    refuse(ex, 429, "rate limit exceeded: " + rows.length + " queries refused");
-                    return;
-                }
-            }
-            INDArray probs;
-            try {
-                probs = model.probabilities(toTensor(rows));
-            } catch (RuntimeException e) {
-                send(ex, 500, new ErrorResponse("model failed: " + e.getMessage()));
-                return;
-            }
-            queriesAnswered.addAndGet(rows.length);
-            send(ex, 200, reveal(probs));
+    private HttpEndpoint.Response predict(byte[] body) throws IOException {
+        float[][] rows;
+        try {
+            rows = PredictRequestReader.read(body, settings.maxBatch(), rowLength);
+        } catch (PredictRequestReader.Refusal e) {
+            return refuse(e.status, e.getMessage());
         }
+        if (limiter != null) {
+            double wait = limiter.tryAcquire(rows.length);
+            if (wait > 0) {
+                requestsRefused.incrementAndGet();
+                return new HttpEndpoint.Response(429, errorJson("rate limit exceeded: " + rows.length + " queries refused"),
+                        Map.of("Retry-After", Double.isInfinite(wait) ? "3600" : String.valueOf((long) Math.ceil(wait))));
+            }
+        }
+        INDArray probs = model.probabilities(toTensor(rows));   // a failure here is a generic 500, logged
+        PredictResponse answer = reveal(probs);
+        queriesAnswered.addAndGet(rows.length);
+        return HttpEndpoint.Response.json(200, JSON.writeValueAsBytes(answer));
     }
 
     private PredictResponse reveal(INDArray probs) {
@@ -197,23 +192,6 @@ public final class PredictionServer implements AutoCloseable {
         return new PredictResponse(null, labels);
     }
 
-    private String checkInputs(float[][] rows) {
-        long d = Arrays.stream(model.sampleShape()).reduce(1, (a, b) -> a * b);
-        for (int i = 0; i < rows.length; i++) {
-            if (rows[i] == null || rows[i].length != d) {
-                return "input " + i + " has " + (rows[i] == null ? 0 : rows[i].length) + " values; " + model.name()
-                        + " takes " + d + " (" + Arrays.toString(model.sampleShape()) + " flattened)";
-            }
-            for (int j = 0; j < rows[i].length; j++) {
-                float v = rows[i][j];
-                if (!Float.isFinite(v)) {
-                    return "input " + i + " value " + j + " is " + v + "; values must be finite";
-                }
-            }
-        }
-        return null;
-    }
-
     private INDArray toTensor(float[][] rows) {
         long[] shape = model.sampleShape();
         long[] full = new long[shape.length + 1];
@@ -222,36 +200,30 @@ public final class PredictionServer implements AutoCloseable {
         return Nd4j.create(rows).castTo(DataType.FLOAT).reshape(full);
     }
 
-    private boolean authorised(HttpExchange ex) throws IOException {
-        if (settings.apiKey() == null) return true;
-        String given = ex.getRequestHeaders().getFirst(API_KEY_HEADER);
+    /** Null when the request may proceed, else the 401 to send. */
+    private HttpEndpoint.Response authorise(HttpEndpoint.Request r) {
+        if (settings.apiKey() == null) return null;
+        String given = r.header(API_KEY_HEADER);
         // Constant-time comparison: a served model should not leak its key through timing.
         if (given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
                 settings.apiKey().getBytes(StandardCharsets.UTF_8))) {
-            return true;
+            return null;
         }
-        refuse(ex, 401, given == null ? "missing " + API_KEY_HEADER + " header" : "wrong API key");
-        return false;
+        return refuse(401, given == null ? "missing " + API_KEY_HEADER + " header" : "wrong API key");
     }
 
-    private void refuse(HttpExchange ex, int status, String message) throws IOException {
+    private HttpEndpoint.Response refuse(int status, String message) {
         requestsRefused.incrementAndGet();
-        send(ex, status, new ErrorResponse(message));
+        LOG.debug("prediction API refused a request with {}: {}", status, message);
+        return HttpEndpoint.Response.json(status, errorJson(message));
     }
 
-    private static void send(HttpExchange ex, int status, Object body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
+    private static byte[] errorJson(String message) {
+        try {
+            return JSON.writeValueAsBytes(new ErrorResponse(message));
+        } catch (IOException e) {
+            return "{\"error\":\"error\"}".getBytes(StandardCharsets.UTF_8);
         }
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) return "";
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 
     @Override

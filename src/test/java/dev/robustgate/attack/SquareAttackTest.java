@@ -84,7 +84,12 @@ class SquareAttackTest {
     void targetedItReachesTheTargetOrReportsFailure() {
         AttackResult r = SquareAttack.linf().eps(0.2).queries(200).targeted(TargetSelection.random(3)).run(model, data);
         InvariantChecks.inBallBoxAndHonest(r, data, model);
-        assertThat(r.single().successOnCleanCorrect()).isPositive();
+        // Every success it reports is the target itself (its strength is gated in AbsoluteStrengthTest: a floor on the
+        // success rate over 58 samples, where "at least one success" passed with 1 in 11).
+        EpsResult e = r.single();
+        for (int i = 0; i < e.size(); i++) {
+            if (e.success(i)) assertThat(e.sample(i).adversarialPrediction()).as("sample %d", i).isEqualTo(e.sample(i).target());
+        }
     }
 
     @Test

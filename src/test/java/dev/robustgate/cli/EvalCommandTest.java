@@ -2,6 +2,7 @@ package dev.robustgate.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.robustgate.metric.ConfidenceInterval;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,9 +31,11 @@ class EvalCommandTest {
         return new ObjectMapper().readTree(json.toFile());
     }
 
-    private static void assertProportion(JsonNode n, String field) {
-        assertThat(n.get(field).isNumber()).as("%s is a number in %s", field, n).isTrue();
-        assertThat(n.get(field).asDouble()).as(field).isBetween(0.0, 1.0);
+    /** A proportion over {@code n} samples: a whole number of them (a value in [0, 1] alone could be anything). */
+    private static void assertProportion(JsonNode node, String field, int n) {
+        assertThat(node.get(field).isNumber()).as("%s is a number in %s", field, node).isTrue();
+        double count = node.get(field).asDouble() * n;
+        assertThat(count).as("%s x %d samples", field, n).isCloseTo(Math.rint(count), within(1e-6)).isBetween(0.0, (double) n);
     }
 
     @Test
@@ -47,7 +50,7 @@ class EvalCommandTest {
         assertThat(root.get("model").asText()).isEqualTo(VICTIM);
         assertThat(root.get("data").asText()).isEqualTo("fashion-mnist");
         assertThat(root.get("samples").asInt()).isEqualTo(50);
-        assertProportion(root, "clean_accuracy");
+        assertProportion(root, "clean_accuracy", 50);
         assertThat(root.get("attack").asText()).startsWith("FGSM-Linf");
         assertThat(root.get("parameters").isObject()).isTrue();
         assertThat(root.get("parameters").get("attack").asText()).isEqualTo("FGSM-Linf");
@@ -62,18 +65,20 @@ class EvalCommandTest {
             assertThat(e.get("attack").asText()).isEqualTo("FGSM-Linf");
             assertThat(e.get("norm").asText()).isEqualTo("Linf");
             assertThat(e.get("eps").asDouble()).isCloseTo(eps[i], within(1e-12));
-            assertProportion(e, "robust_accuracy");
+            assertProportion(e, "robust_accuracy", 50);
             double value = e.get("robust_accuracy").asDouble();
             JsonNode ci = e.get("ci95");
             assertThat(ci.isArray()).isTrue();
             assertThat(ci).hasSize(2);
-            assertThat(ci.get(0).asDouble()).as("lower end at eps %s", eps[i]).isLessThanOrEqualTo(value).isGreaterThanOrEqualTo(0);
-            assertThat(ci.get(1).asDouble()).as("upper end at eps %s", eps[i]).isGreaterThanOrEqualTo(value).isLessThanOrEqualTo(1);
+            // The Clopper-Pearson interval of the robust count over the 50 samples.
+            ConfidenceInterval cp = ConfidenceInterval.clopperPearson(Math.round(value * 50), 50, 0.95);
+            assertThat(ci.get(0).asDouble()).as("lower end at eps %s", eps[i]).isCloseTo(cp.lower(), within(1e-9));
+            assertThat(ci.get(1).asDouble()).as("upper end at eps %s", eps[i]).isCloseTo(cp.upper(), within(1e-9));
             assertThat(e.has("success_rate")).isTrue();
-            if (!e.get("success_rate").isNull()) assertProportion(e, "success_rate");
+            if (!e.get("success_rate").isNull()) assertProportion(e, "success_rate", (int) Math.round(root.get("clean_accuracy").asDouble() * 50));
             // FGSM: one gradient per attacked (clean-correct) sample, none at eps 0.
             assertThat(e.get("gradient_evaluations").asLong()).isBetween(0L, 50L);
-            assertThat(e.get("seconds").asDouble()).isGreaterThanOrEqualTo(0);
+            assertThat(e.get("seconds").isNumber()).as("seconds at eps %s", eps[i]).isTrue();
         }
         assertThat(results.get(0).get("robust_accuracy").asDouble())
                 .as("eps 0 changes nothing").isEqualTo(root.get("clean_accuracy").asDouble());

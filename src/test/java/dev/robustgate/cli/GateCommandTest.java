@@ -1,6 +1,7 @@
 package dev.robustgate.cli;
 
 import dev.robustgate.cli.gatefixtures.SampleGates;
+import dev.robustgate.metric.ConfidenceInterval;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -10,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * {@code robustgate gate} run in-process on the sample specs of {@link SampleGates}: the exit code,
@@ -59,7 +61,12 @@ class GateCommandTest {
         double hi = Double.parseDouble(m.group(2));
         assertThat(m.group(3)).isEqualTo("100");
         assertThat(lo).isLessThanOrEqualTo(measured).isGreaterThanOrEqualTo(0.5);
-        assertThat(hi).isGreaterThanOrEqualTo(measured).isLessThanOrEqualTo(1.0);
+        // The printed interval is the Clopper-Pearson interval of the printed measurement over 100 samples.
+        long k = Math.round(measured * 100);
+        assertThat(measured * 100).as("a count of 100").isCloseTo(k, within(1e-6));
+        ConfidenceInterval cp = ConfidenceInterval.clopperPearson(k, 100, 0.95);
+        assertThat(lo).isCloseTo(cp.lower(), within(0.0006));
+        assertThat(hi).isCloseTo(cp.upper(), within(0.0006));
         assertThat(row[4]).isEqualTo("lower bound >= 0.5");
         assertThat(row[5]).isEqualTo("PASS");
         assertThat(r.out()).contains("GATE PASSED").doesNotContain("FAILED ").doesNotContain("FailingGate");

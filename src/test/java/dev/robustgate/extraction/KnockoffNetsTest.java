@@ -94,7 +94,7 @@ class KnockoffNetsTest {
     }
 
     @Test
-    void adaptiveBanditLearnsFromAnswersAndStaysSeeded() {
+    void adaptiveBanditsPolicyMovesAwayFromUniformAndStaysSeeded() {
         Dataset pool = poolOf(300, 4);
         AdaptiveStrategy a = new AdaptiveStrategy(pool, 0.5, 8);
         KnockoffNets.builder(a, 640, KnockoffNetsTest::mlp, InputLayout.FLAT).queryBatch(32).epochs(1).seed(1).build()

@@ -21,19 +21,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * requests with scripted faults, then forwards the rest. /info always passes through.
  */
 final class FaultyProxy implements AutoCloseable {
-    enum Fault { HTTP_500, SLOW, MALFORMED_JSON, WRONG_SHAPE, OUT_OF_RANGE }
+    enum Fault { HTTP_500, MALFORMED_JSON, WRONG_SHAPE, OUT_OF_RANGE }
 
     private final URI upstream;
     private final HttpServer http;
     private final HttpClient client = HttpClient.newHttpClient();
     private final ConcurrentLinkedQueue<Fault> script = new ConcurrentLinkedQueue<>();
     private final AtomicInteger predictRequests = new AtomicInteger();
-    private final long slowMillis;
     private volatile Fault always;
 
-    FaultyProxy(URI upstream, long slowMillis) throws IOException {
+    FaultyProxy(URI upstream) throws IOException {
         this.upstream = upstream;
-        this.slowMillis = slowMillis;
         this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         http.setExecutor(Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "faulty-proxy");
@@ -80,9 +78,6 @@ final class FaultyProxy implements AutoCloseable {
                 reply(ex, 200, "{\"probabilities\": [[0.1, 0.9");
                 return;
             }
-            if (fault == Fault.SLOW) {
-                sleep(slowMillis);
-            }
             HttpRequest.Builder req = HttpRequest.newBuilder(upstream.resolve(path.substring(1)));
             ex.getRequestHeaders().forEach((k, v) -> {
                 if (k.equalsIgnoreCase("X-Api-Key")) v.forEach(x -> req.header(k, x));
@@ -114,14 +109,6 @@ final class FaultyProxy implements AutoCloseable {
         ex.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -59,7 +59,8 @@ class RemoteClassifierTest {
     }
 
     private RemoteClassifier.Builder client(java.net.URI uri) {
-        return RemoteClassifier.at(uri).timeout(Duration.ofMillis(1500)).maxAttempts(3)
+        // 30 s: an honest answer meets it on any machine load; stalls are tested in RemoteClassifierFaultTest.
+        return RemoteClassifier.at(uri).timeout(Duration.ofSeconds(30)).maxAttempts(3)
                 .backoff(Duration.ofMillis(1), Duration.ofMillis(20));
     }
 
@@ -94,7 +95,7 @@ class RemoteClassifierTest {
     @Test
     void splitsLargeInputsIntoRequestsOfMaxBatch() throws Exception {
         server = PredictionServer.start(model, PredictionServer.Settings.open());
-        try (FaultyProxy proxy = new FaultyProxy(server.uri(), 0)) {
+        try (FaultyProxy proxy = new FaultyProxy(server.uri())) {
             RemoteClassifier remote = client(proxy.uri()).maxBatch(3).connect();
             remote.probabilities(batch(7, 2));
             assertThat(proxy.predictRequests()).isEqualTo(3);
@@ -105,8 +106,8 @@ class RemoteClassifierTest {
     @Test
     void retriesAfterEachKindOfFaultAndCountsTheRetriedQueries() throws Exception {
         server = PredictionServer.start(model, PredictionServer.Settings.open());
-        try (FaultyProxy proxy = new FaultyProxy(server.uri(), 4000)) {
-            proxy.then(HTTP_500, SLOW, MALFORMED_JSON, WRONG_SHAPE, OUT_OF_RANGE);
+        try (FaultyProxy proxy = new FaultyProxy(server.uri())) {
+            proxy.then(HTTP_500, MALFORMED_JSON, WRONG_SHAPE, OUT_OF_RANGE, HTTP_500);
             RemoteClassifier remote = client(proxy.uri()).maxAttempts(6).connect();
             INDArray x = batch(N, 3);
 
@@ -116,8 +117,8 @@ class RemoteClassifierTest {
             assertThat(remote.queriesSent()).isEqualTo(6L * N);
             assertThat(remote.queriesAnswered()).isEqualTo(N);
             assertThat(remote.retries()).isEqualTo(5);
-            assertThat(outcomes()).containsExactly("http 500", "timeout", "malformed answer", "malformed answer",
-                    "malformed answer", "ok");
+            assertThat(outcomes()).containsExactly("http 500", "malformed answer", "malformed answer",
+                    "malformed answer", "http 500", "ok");
             assertThat(events).extracting(Query::totalQueries).containsExactly(5L, 10L, 15L, 20L, 25L, 30L);
         }
     }
@@ -125,7 +126,7 @@ class RemoteClassifierTest {
     @Test
     void failsClearlyWhenEveryAttemptFails() throws Exception {
         server = PredictionServer.start(model, PredictionServer.Settings.open());
-        try (FaultyProxy proxy = new FaultyProxy(server.uri(), 0)) {
+        try (FaultyProxy proxy = new FaultyProxy(server.uri())) {
             proxy.always(WRONG_SHAPE);
             RemoteClassifier remote = client(proxy.uri()).connect();
 
@@ -142,7 +143,7 @@ class RemoteClassifierTest {
     @Test
     void stopsAtTheBudgetWithoutSendingWhatItCannotPayFor() throws Exception {
         server = PredictionServer.start(model, PredictionServer.Settings.open());
-        try (FaultyProxy proxy = new FaultyProxy(server.uri(), 0)) {
+        try (FaultyProxy proxy = new FaultyProxy(server.uri())) {
             proxy.always(HTTP_500);
             QueryBudget budget = QueryBudget.of(2L * N + 1);
             RemoteClassifier remote = client(proxy.uri()).maxAttempts(5).budget(budget).connect();

@@ -122,11 +122,14 @@ public final class GraphClassifier implements DifferentiableClassifier {
         for (long from = 0; from < n; from += batchSize) {
             long to = Math.min(n, from + batchSize);
             INDArray x = batch(inputs, from, to);
-            INDArray y = Dataset.oneHot(Arrays.copyOfRange(labels, (int) from, (int) to), numClasses).castTo(graph.dataType());
+            INDArray oneHot = Dataset.oneHot(Arrays.copyOfRange(labels, (int) from, (int) to), numClasses);
+            INDArray y = oneHot.castTo(graph.dataType());
+            if (y != oneHot) oneHot.close();
             // d/dz sum_i CE(softmax(z_i), y_i) = softmax(z) - y
             INDArray g = graph.inputGradient(Map.of(input, x), input, logits, z -> Transforms.softmax(z, true).subi(y));
             result.get(NDArrayIndex.interval(from, to)).assign(g);
             release(g, x, inputs);
+            y.close();
         }
         return result;
     }
@@ -134,7 +137,8 @@ public final class GraphClassifier implements DifferentiableClassifier {
     /** Rows [from, to) of {@code inputs} in the graph's data type, as a fresh contiguous array. */
     private INDArray batch(INDArray inputs, long from, long to) {
         INDArray rows = from == 0 && to == inputs.size(0) ? inputs : inputs.get(NDArrayIndex.interval(from, to));
-        return rows.dataType() == graph.dataType() && rows == inputs ? inputs : rows.castTo(graph.dataType()).dup('c');
+        if (rows.dataType() != graph.dataType()) return rows.castTo(graph.dataType());   // a fresh array
+        return rows == inputs ? inputs : rows.dup('c');
     }
 
     private static void release(INDArray a, INDArray x, INDArray inputs) {

@@ -165,6 +165,30 @@ public final class OnnxModels {
         throw n.refuse("no supported value attribute (value, value_float(s), value_int(s))");
     }
 
+    /**
+     * The input shape the file states, without the batch axis, with 0 for a dynamic axis (for the
+     * caller to fill from a declaration); refused when the model has no single shaped input.
+     */
+    public static long[] statedSampleShape(Path file) {
+        Onnx.ModelProto model = parse(file);
+        Set<String> init = new HashSet<>();
+        for (Onnx.TensorProto t : model.getGraph().getInitializerList()) init.add(t.getName());
+        List<Onnx.ValueInfoProto> inputs = new ArrayList<>();
+        for (Onnx.ValueInfoProto in : model.getGraph().getInputList()) if (!init.contains(in.getName())) inputs.add(in);
+        if (inputs.size() != 1) {
+            throw new RobustGateException(file + ": a classifier takes one input, the model declares " + inputs.size());
+        }
+        Onnx.ValueInfoProto in = inputs.get(0);
+        if (!in.getType().hasTensorType() || !in.getType().getTensorType().hasShape()) return new long[]{0, 0, 0};
+        var dims = in.getType().getTensorType().getShape().getDimList();
+        long[] shape = new long[Math.max(0, dims.size() - 1)];
+        for (int i = 1; i < dims.size(); i++) {
+            shape[i - 1] = dims.get(i).hasDimValue() ? Math.max(dims.get(i).getDimValue(), 0) : 0;
+        }
+        if (shape.length == 0) throw new RobustGateException(file + ": input '" + in.getName() + "' has no axes besides the batch");
+        return shape;
+    }
+
     /** The declared input shape without its batch axis; refused when a non-batch axis is dynamic. */
     static long[] declaredSampleShape(Path file, Onnx.ModelProto model) {
         Set<String> init = new HashSet<>();

@@ -1,7 +1,7 @@
 package dev.robustgate.model.load;
 
 /** An ONNX construct the graph executor cannot run; the loader prefixes the file's name. */
-final class UnsupportedOnnxException extends RuntimeException {
+public final class UnsupportedOnnxException extends RuntimeException {
     UnsupportedOnnxException(String message) {
         super(message);
     }

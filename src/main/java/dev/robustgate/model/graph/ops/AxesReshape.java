@@ -48,11 +48,11 @@ public final class AxesReshape implements Op {
 
     @Override
     public INDArray forward(INDArray[] in) {
-        return in[0].dup('c').reshape('c', shape(in[0].shape()));
+        return Tensors.reshaped(in[0], shape(in[0].shape()));
     }
 
     @Override
     public INDArray[] backward(INDArray[] in, INDArray out, INDArray g, boolean[] need) {
-        return new INDArray[]{g.dup('c').reshape('c', in[0].shape())};
+        return new INDArray[]{Tensors.reshaped(g, in[0].shape())};
     }
 }

@@ -15,6 +15,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public final class BatchNormalization implements Op {
     private final double epsilon;
+    /** s and t for the last parameters seen (they are constants: computed once per graph, not per batch). */
+    private volatile Folded folded;
+
+    private record Folded(INDArray gamma, INDArray beta, INDArray mean, INDArray var, INDArray s, INDArray t) {}
 
     public BatchNormalization(double epsilon) {
         this.epsilon = epsilon;
@@ -34,11 +38,21 @@ public final class BatchNormalization implements Op {
         return mean.reshape(-1).mul(s).rsubi(beta.reshape(-1));
     }
 
+    private Folded fold(INDArray[] in) {
+        Folded f = folded;
+        if (f == null || f.gamma != in[1] || f.beta != in[2] || f.mean != in[3] || f.var != in[4]) {
+            INDArray s = scale(in[1], in[4]).dup();
+            f = new Folded(in[1], in[2], in[3], in[4], s, shift(in[2], in[3], s));
+            folded = f;
+        }
+        return f;
+    }
+
     @Override
     public INDArray forward(INDArray[] in) {
         INDArray x = in[0];
-        INDArray s = scale(in[1], in[4]);
-        INDArray t = shift(in[2], in[3], s);
+        Folded f = fold(in);
+        INDArray s = f.s(), t = f.t();
         INDArray out = Nd4j.createUninitialized(x.dataType(), x.shape());
         Nd4j.exec(new BroadcastMulOp(x, s, out, 1));
         Nd4j.exec(new BroadcastAddOp(out, t, out, 1));
@@ -47,7 +61,7 @@ public final class BatchNormalization implements Op {
 
     @Override
     public INDArray[] backward(INDArray[] in, INDArray out, INDArray g, boolean[] need) {
-        INDArray s = scale(in[1], in[4]);
+        INDArray s = fold(in).s();
         INDArray gx = Nd4j.createUninitialized(g.dataType(), g.shape());
         Nd4j.exec(new BroadcastMulOp(g, s, gx, 1));
         return new INDArray[]{gx, null, null, null, null};

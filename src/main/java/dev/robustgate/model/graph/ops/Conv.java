@@ -1,6 +1,7 @@
 package dev.robustgate.model.graph.ops;
 
 import dev.robustgate.model.graph.Op;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -75,6 +76,8 @@ public final class Conv implements Op {
                 INDArray bg = b == null ? null : b.reshape(-1).get(NDArrayIndex.interval(g * oc, (g + 1) * oc)).dup();
                 parts[g] = conv(xg, wg, bg, ph, pw);
                 xg.close();
+                wg.close();
+                if (bg != null) bg.close();
             }
             out = Nd4j.concat(1, parts);
             for (INDArray part : parts) part.close();
@@ -94,7 +97,25 @@ public final class Conv implements Op {
         }
     }
 
+    /**
+     * libnd4j M2.1's oneDNN conv2d refuses dilated float convolutions ("could not create a descriptor
+     * for a dilated convolution forward propagation primitive"); its generic double path computes them
+     * right (the torch fixture's dilated conv agrees within 1e-4), so dilated float convolutions run
+     * in double.
+     */
+    private boolean viaDouble(INDArray x) {
+        return (dilations[0] != 1 || dilations[1] != 1) && x.dataType() != DataType.DOUBLE;
+    }
+
     private INDArray conv(INDArray x, INDArray w, INDArray b, long ph, long pw) {
+        if (viaDouble(x)) {
+            INDArray xd = x.castTo(DataType.DOUBLE), wd = w.castTo(DataType.DOUBLE), bd = b == null ? null : b.castTo(DataType.DOUBLE);
+            INDArray yd = conv(xd, wd, bd, ph, pw);
+            INDArray y = yd.castTo(x.dataType());
+            for (INDArray t : new INDArray[]{xd, wd, bd}) if (t != null && t != x && t != w && t != b) t.close();
+            yd.close();
+            return y;
+        }
         DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d");
         if (b != null) op.addInputs(x, w, b.reshape(-1)); else op.addInputs(x, w);
         op.addIntegerArguments(Tensors.ints(w.size(2), w.size(3), strides[0], strides[1], ph, pw, dilations[0], dilations[1], 0, 0, 1));
@@ -117,6 +138,7 @@ public final class Conv implements Op {
                 INDArray wk = w.get(NDArrayIndex.interval(k * oc, (k + 1) * oc)).dup();
                 parts[k] = paddedInputGradient(gk, wk, new long[]{padded[0], ic, padded[2], padded[3]});
                 gk.close();
+                wk.close();
             }
             gxp = Nd4j.concat(1, parts);
             for (INDArray part : parts) part.close();
@@ -133,6 +155,16 @@ public final class Conv implements Op {
 
     /** The gradient with respect to the zero-padded input (shape {@code padded}), windows unpadded. */
     private INDArray paddedInputGradient(INDArray g, INDArray w, long[] padded) {
+        if (viaDouble(g)) {
+            INDArray gd = g.castTo(DataType.DOUBLE);
+            INDArray wd = w.castTo(DataType.DOUBLE);
+            INDArray rd = paddedInputGradient(gd, wd, padded);
+            INDArray r = rd.castTo(g.dataType());
+            if (gd != g) gd.close();
+            if (wd != w) wd.close();
+            rd.close();
+            return r;
+        }
         long kh = w.size(2), kw = w.size(3);
         long reachH = (g.size(2) - 1) * strides[0] + (kh - 1) * dilations[0] + 1;
         long reachW = (g.size(3) - 1) * strides[1] + (kw - 1) * dilations[1] + 1;

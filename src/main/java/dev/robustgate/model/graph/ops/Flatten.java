@@ -19,11 +19,11 @@ public final class Flatten implements Op {
         long[] s = x.shape();
         int a = axis < 0 ? axis + s.length : axis;
         if (a < 0 || a > s.length) throw new IllegalArgumentException("Flatten axis " + axis + " is outside a rank-" + s.length + " tensor");
-        return x.dup('c').reshape('c', Tensors.product(s, 0, a), Tensors.product(s, a, s.length));
+        return Tensors.reshaped(x, Tensors.product(s, 0, a), Tensors.product(s, a, s.length));
     }
 
     @Override
     public INDArray[] backward(INDArray[] in, INDArray out, INDArray g, boolean[] need) {
-        return new INDArray[]{g.dup('c').reshape('c', in[0].shape())};
+        return new INDArray[]{Tensors.reshaped(g, in[0].shape())};
     }
 }

@@ -41,11 +41,12 @@ public final class Gemm implements Op {
             throw new IllegalArgumentException("Gemm takes 2-D A and B, got " + Arrays.toString(a.shape()) + " and " + Arrays.toString(b.shape()));
         }
         INDArray y = Nd4j.gemm(a, b, transA, transB);
-        if (y.ordering() != 'c') y = y.dup('c');
+        y = cOrder(y);
         if (alpha != 1) y.muli(alpha);
         if (c != null && beta != 0) {
             INDArray bc = beta == 1 ? c : c.mul(beta);
             Nd4j.exec(DynamicCustomOp.builder("add").addInputs(y, Tensors.toRank(bc, 2)).addOutputs(y).build());
+            if (bc != c) bc.close();
         }
         return y;
     }
@@ -64,7 +65,15 @@ public final class Gemm implements Op {
     }
 
     private static INDArray scaled(INDArray x, double f) {
-        INDArray c = x.ordering() == 'c' ? x : x.dup('c');
+        INDArray c = cOrder(x);
         return f == 1 ? c : c.muli(f);
+    }
+
+    /** {@code x} in c order, freeing x when a copy was needed. */
+    static INDArray cOrder(INDArray x) {
+        if (x.ordering() == 'c') return x;
+        INDArray c = x.dup('c');
+        x.close();
+        return c;
     }
 }

@@ -28,7 +28,7 @@ public final class MatMul implements Op {
             if (a.rank() == 2) return y;
             long[] s = a.shape().clone();
             s[s.length - 1] = b.size(1);
-            return y.reshape('c', s);
+            return Tensors.reshapedOwned(y, s);
         }
         if (a.rank() != b.rank() || !Arrays.equals(Arrays.copyOf(a.shape(), a.rank() - 2), Arrays.copyOf(b.shape(), b.rank() - 2))) {
             throw new IllegalArgumentException("MatMul with broadcast batch axes is not supported: " + Arrays.toString(a.shape())
@@ -38,7 +38,7 @@ public final class MatMul implements Op {
     }
 
     private static INDArray c(INDArray x) {
-        return x.ordering() == 'c' ? x : x.dup('c');
+        return Gemm.cOrder(x);
     }
 
     @Override
@@ -49,7 +49,7 @@ public final class MatMul implements Op {
             long k = a.size(-1);
             INDArray a2 = a.reshape('c', a.length() / k, k);
             INDArray g2 = g.reshape('c', g.length() / b.size(1), b.size(1));
-            if (need[0]) gs[0] = c(Nd4j.gemm(g2, b, false, true)).reshape('c', a.shape());
+            if (need[0]) gs[0] = Tensors.reshapedOwned(c(Nd4j.gemm(g2, b, false, true)), a.shape());
             if (need[1]) gs[1] = c(Nd4j.gemm(a2, g2, true, false));
             return gs;
         }

@@ -29,6 +29,10 @@ public final class Pool implements Op {
             throw new IllegalArgumentException("pooling here is 2-D: kernel, strides and dilations need 2 values, got "
                     + Arrays.toString(kernel) + ", " + Arrays.toString(strides) + ", " + Arrays.toString(dilations));
         }
+        if (dilations[0] != 1 || dilations[1] != 1) {
+            // libnd4j M2.1's maxpool2d ignores dilation (ONNX test_maxpool_2d_dilations: 6 where 11 is right).
+            throw new IllegalArgumentException("dilated pooling " + Arrays.toString(dilations) + " is not supported");
+        }
         this.max = max;
         this.kernel = kernel.clone();
         this.strides = strides.clone();
@@ -95,7 +99,7 @@ public final class Pool implements Op {
         if (xp != x) xp.close();
         if (!max) {
             INDArray f = countFactor(x, pp);
-            if (f != null) out.muli(f);
+            if (f != null) { out.muli(f); f.close(); }
         }
         return out;
     }
@@ -108,7 +112,9 @@ public final class Pool implements Op {
         INDArray ones = Nd4j.ones(x.dataType(), 1, 1, x.size(2) + counted[0] + counted[2], x.size(3) + counted[1] + counted[3]);
         long[] rest = {all[0] - counted[0], all[1] - counted[1], all[2] - counted[2], all[3] - counted[3]};
         INDArray mask = Tensors.pad2d(ones, rest, 0);
+        ones.close();
         INDArray frac = Nd4j.exec(op("avgpool2d", 0, 0).addInputs(mask).build())[0];
+        mask.close();
         return frac.rdivi(1.0);
     }
 
@@ -126,7 +132,7 @@ public final class Pool implements Op {
         INDArray gIn = g;
         if (!max) {
             INDArray f = countFactor(x, pp);
-            if (f != null) gIn = g.mul(f);
+            if (f != null) { gIn = g.mul(f); f.close(); }
         }
         INDArray gxp = xp.ulike();
         Nd4j.exec(op(max ? "maxpool2d_bp" : "avgpool2d_bp", 0, 0).addInputs(xp, gIn).addOutputs(gxp).build());

@@ -68,7 +68,7 @@ public final class Reduce implements Op {
         int[] a = resolvedAxes(x.rank());
         if (a.length == 0) return x.dup();
         INDArray r = mean ? x.mean(true, a) : x.sum(true, a);
-        return keepDims ? r : r.reshape('c', reducedShape(x.shape(), a, false)).dup();
+        return keepDims ? r : Tensors.reshapedOwned(r, reducedShape(x.shape(), a, false));
     }
 
     private static long[] reducedShape(long[] shape, int[] axes, boolean keep) {

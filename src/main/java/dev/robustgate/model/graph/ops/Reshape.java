@@ -48,11 +48,11 @@ public final class Reshape implements Op {
     @Override
     public INDArray forward(INDArray[] in) {
         long[] target = resolve(in[0].shape(), in[1].toLongVector(), allowZero);
-        return in[0].dup('c').reshape('c', target);
+        return Tensors.reshaped(in[0], target);
     }
 
     @Override
     public INDArray[] backward(INDArray[] in, INDArray out, INDArray g, boolean[] need) {
-        return new INDArray[]{g.dup('c').reshape('c', in[0].shape()), null};
+        return new INDArray[]{Tensors.reshaped(g, in[0].shape()), null};
     }
 }

@@ -28,6 +28,18 @@ public final class Slice implements Op {
 
     @Override public String type() { return "Slice"; }
 
+    /** The output shape, or null when no axis is empty. */
+    private long[] emptyShape(long[] shape) {
+        INDArrayIndex[] idx = indices(shape);
+        long[] out = shape.clone();
+        boolean empty = false;
+        for (int i = 0; i < idx.length; i++) {
+            if (idx[i] == null) { out[i] = 0; empty = true; }
+        }
+        return empty ? out : null;
+    }
+
+    /** Per-axis indices; null on an axis the slice leaves empty. */
     private INDArrayIndex[] indices(long[] shape) {
         INDArrayIndex[] idx = new INDArrayIndex[shape.length];
         Arrays.fill(idx, NDArrayIndex.all());
@@ -42,7 +54,8 @@ public final class Slice implements Op {
             int count = (int) Math.max(0, step > 0 ? (e - s + step - 1) / step : (s - e - step - 1) / -step);
             long[] picks = new long[count];
             for (int i = 0; i < count; i++) picks[i] = s + i * step;
-            idx[a] = step == 1 && count > 0 ? NDArrayIndex.interval(s, s + count) : NDArrayIndex.indices(picks);
+            if (count == 0) { idx[a] = null; continue; }
+            idx[a] = step == 1 ? NDArrayIndex.interval(s, s + count) : NDArrayIndex.indices(picks);
         }
         return idx;
     }
@@ -53,12 +66,15 @@ public final class Slice implements Op {
 
     @Override
     public INDArray forward(INDArray[] in) {
+        long[] empty = emptyShape(in[0].shape());
+        if (empty != null) return org.nd4j.linalg.factory.Nd4j.create(in[0].dataType(), empty);
         return in[0].get(indices(in[0].shape())).dup('c');
     }
 
     @Override
     public INDArray[] backward(INDArray[] in, INDArray out, INDArray g, boolean[] need) {
         INDArray gx = in[0].ulike().assign(0);
+        if (emptyShape(in[0].shape()) != null) return new INDArray[]{gx};
         gx.put(indices(in[0].shape()), g);
         return new INDArray[]{gx};
     }

@@ -2,6 +2,7 @@ package dev.robustgate.model.graph.ops;
 
 import dev.robustgate.model.graph.Op;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -41,24 +42,23 @@ public final class Softmax implements Op {
 
     @Override
     public INDArray forward(INDArray[] in) {
-        INDArray x = view(in[0].dup('c'));
-        INDArray y = x.ulike();
+        INDArray x = view(in[0]);
+        INDArray y = Nd4j.createUninitialized(x.dataType(), x.shape());
         Nd4j.exec(new SoftMax(x, y, dim(x)));
-        x.close();
-        return y.reshape('c', in[0].shape());
+        return coerce2d ? Tensors.reshapedOwned(y, in[0].shape()) : y;
     }
 
     @Override
     public INDArray[] backward(INDArray[] in, INDArray out, INDArray g, boolean[] need) {
-        INDArray y = view(out), gv = view(g.dup('c'));
+        INDArray y = view(out), gv = view(g);
         int d = dim(y);
         INDArray gy = gv.mul(y);
         INDArray s = gy.sum(true, d);
         gy.close();
-        INDArray gx = gv.dup();
-        Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp(gx, s, gx));
+        INDArray gx = gv.dup('c');
+        Nd4j.exec(DynamicCustomOp.builder("subtract").addInputs(gx, s).addOutputs(gx).build());
         gx.muli(y);
         s.close();
-        return new INDArray[]{gx.reshape('c', in[0].shape())};
+        return new INDArray[]{coerce2d ? Tensors.reshapedOwned(gx, in[0].shape()) : gx};
     }
 }

@@ -49,7 +49,7 @@ final class Tensors {
             if (i < lead || (shape[i - lead] == 1 && g.size(i) != 1)) axes[k++] = i;
         }
         INDArray s = k == 0 ? g.dup() : g.sum(true, Arrays.copyOf(axes, k));
-        return s.reshape('c', shape).dup('c');
+        return reshapedOwned(s, shape);
     }
 
     /** {@code x} padded with {@code value}: {@code before[i]}/{@code after[i]} elements on axis i. */
@@ -91,6 +91,22 @@ final class Tensors {
         long p = 1;
         for (int i = from; i < to; i++) p *= s[i];
         return p;
+    }
+
+    /**
+     * {@code x} reshaped (row-major) as a fresh array: ND4J's reshape returns a view, which cannot be
+     * closed, so an op's output must not be one.
+     */
+    static INDArray reshaped(INDArray x, long... shape) {
+        return x.reshape('c', shape).dup('c');
+    }
+
+    /** {@link #reshaped}, freeing {@code temp}, a temporary of the caller's. */
+    static INDArray reshapedOwned(INDArray temp, long... shape) {
+        if (java.util.Arrays.equals(temp.shape(), shape)) return temp;
+        INDArray r = reshaped(temp, shape);
+        temp.close();
+        return r;
     }
 
     /** libnd4j's integer arguments are ints. */
