@@ -9,9 +9,11 @@ import java.util.Map;
 /**
  * An evasion attack configured for one or more radii. One {@link #run} evaluates every eps and
  * returns per-sample results for each, so a sweep costs one call (and shares work where it can).
- * Implementations are immutable: the with-style setters return new instances.
+ * Implementations are immutable: the with-style setters return new instances. They are
+ * {@link java.io.Serializable} configuration (no model, no data), so that an engine can send one to
+ * the machines that run it ({@code dev.robustgate.engine}).
  */
-public interface Attack {
+public interface Attack extends java.io.Serializable {
     /** Short name, e.g. "PGD-Linf". */
     String name();
 

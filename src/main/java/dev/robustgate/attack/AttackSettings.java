@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /** What every gradient attack shares: norm, radii, targeting and batch size. Validated on creation. */
-public record AttackSettings(Norm norm, List<Double> epsilons, TargetSelection targets, int batchSize) {
+public record AttackSettings(Norm norm, List<Double> epsilons, TargetSelection targets, int batchSize) implements java.io.Serializable {
     /**
      * Measured with bench/ab.sh on the LeNet (2 cores, shared): 1024 took 0.76x the time of 256 for
      * input gradients and 0.80x for FGSM, and 1000 took 0.54x the time of 128. Per-sample results

@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
  * Which class a targeted attack aims for. Untargeted attacks use {@link #untargeted()}, which
  * yields no targets at all rather than a sentinel class.
  */
-public abstract class TargetSelection {
+public abstract class TargetSelection implements java.io.Serializable {
     private TargetSelection() {}
 
     /** Targets for the given samples, or null for untargeted attacks. */

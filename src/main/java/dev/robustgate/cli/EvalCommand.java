@@ -21,6 +21,7 @@ import dev.robustgate.attack.Norm;
 import dev.robustgate.attack.PgdAttack;
 import dev.robustgate.attack.TargetSelection;
 import dev.robustgate.data.Dataset;
+import dev.robustgate.engine.ModelRef;
 import dev.robustgate.data.Shard;
 import dev.robustgate.data.Split;
 import dev.robustgate.fixture.Victims;
@@ -46,6 +47,8 @@ final class EvalCommand implements Callable<Integer> {
 
     @ArgGroup(multiplicity = "1")
     ModelSource source;
+    @picocli.CommandLine.Mixin
+    EngineOptions engine;
     @picocli.CommandLine.Mixin
     ModelInputOptions input;
 
@@ -131,10 +134,17 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try (EngineOptions opened = engine) {
+            return evaluate();
+        }
+    }
+
+    private Integer evaluate() throws Exception {
         // Check every option before a victim is trained or loaded: a typo must not cost a training run.
         if (limit < 1) throw new IllegalArgumentException("--limit must be >= 1, got " + limit);
         Shard part = shard == null ? null : Shard.parse(shard);
         Attack a = attack();
+        engine.checked();
         Path jsonOut = json == null ? null : OutputFiles.writable("--json", json);
         Victims victims = Victims.standard();
         source.checked(victims, input);
@@ -145,8 +155,9 @@ final class EvalCommand implements Callable<Integer> {
         Dataset test = part == null ? evaluated : part.of(evaluated);
         dev.robustgate.report.ReportWiring.installOnce();
         DifferentiableClassifier model = source.load(victims, input, test);
-        WorstCaseOf.Detailed detailed = a instanceof WorstCaseOf w ? w.runDetailed(model, test) : null;
-        AttackResult r = detailed != null ? detailed.combined() : a.run(model, test);
+        ModelRef ref = engine.model(model, () -> source.ref(input, test));
+        WorstCaseOf.Detailed detailed = a instanceof WorstCaseOf w ? engine.engine(batchSize).runDetailed(w, ref, test) : null;
+        AttackResult r = detailed != null ? detailed.combined() : engine.engine(batchSize).run(a, ref, test);
         Proportion clean = CleanAccuracy.of(r);
 
         ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -161,6 +172,7 @@ final class EvalCommand implements Callable<Integer> {
             ArrayNode ids = out.putArray("sample_ids");
             for (int id : test.sampleIds()) ids.add(id);
             out.put("clean_correct", r.cleanCorrect());
+            out.put("seed", seed);
         }
         out.put("clean_accuracy", clean.value());
         out.put("attack", r.description());
@@ -185,6 +197,7 @@ final class EvalCommand implements Callable<Integer> {
             if (part != null) {
                 // Per sample, in sample_ids order: what a merge of the shards needs.
                 o.put("robust_count", e.robustCount());
+                o.put("successes_on_clean_correct", e.successOnCleanCorrect());
                 ArrayNode preds = o.putArray("adversarial_predictions");
                 for (int p : e.predictions()) preds.add(p);
             }
@@ -224,7 +237,7 @@ final class EvalCommand implements Callable<Integer> {
                 mo.put("skipped", "the masking checks are Linf checks at eps in (0, 1]; this evaluation is "
                         + r.norm().label() + " at " + java.util.Arrays.toString(eps));
             } else {
-                MaskingReport report = MaskingChecks.linf(linf).seed(seed).run(model, test);
+                MaskingReport report = engine.engine(batchSize).maskingChecks(MaskingChecks.linf(linf).seed(seed), ref, test);
                 mo.put("suspected", report.suspected());
                 mo.put("summary", report.summary());
                 mo.put("setup", report.setup());
@@ -238,6 +251,7 @@ final class EvalCommand implements Callable<Integer> {
         out.put("forward_evaluations", r.cost().forward());
         out.put("total_gradient_evaluations", r.cost().gradient());
         out.put("seconds", r.seconds());
+        if (!engine.inProcess()) out.put("engine", engine.engine(batchSize).describe());
         if (jsonOut != null) {
             dev.robustgate.AtomicFiles.write(jsonOut, stream -> om.writeValue(stream, out));
             System.out.println("wrote " + jsonOut);

@@ -1,8 +1,10 @@
 package dev.robustgate.cli;
 
+import dev.robustgate.engine.ModelRef;
 import dev.robustgate.data.Dataset;
 import dev.robustgate.fixture.Victims;
 import dev.robustgate.model.Classifier;
+import dev.robustgate.model.InputDeclaration;
 import dev.robustgate.model.InputSpec;
 import dev.robustgate.model.DifferentiableClassifier;
 import dev.robustgate.model.ModelFiles;
@@ -11,6 +13,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The model a command works on: a named victim or a model file, exclusive (an {@code @ArgGroup}).
@@ -77,6 +80,25 @@ final class ModelSource {
                     + data.name() + ") has " + data.numClasses());
         }
         return m;
+    }
+
+    /**
+     * The model as an engine loads it on other machines: a victim by name (from the fixture cache,
+     * which executors must share), a model file by its SHA-256.
+     */
+    ModelRef ref(ModelInputOptions input, Dataset data) {
+        if (victim != null) return dev.robustgate.junit.OnEngine.ref(victim);
+        // Loaded where it runs with the same input declaration (its parts: InputDeclaration is not serializable).
+        InputDeclaration d = input.declaration(data);
+        long[] shape = d.shape();
+        double[] range = d.range();
+        double[] mean = d.mean();
+        double[] std = d.std();
+        List<String> classes = d.classes() == null ? null : List.copyOf(d.classes());
+        String origin = d.shapeOrigin();
+        String variant = Arrays.toString(shape) + Arrays.toString(range) + Arrays.toString(mean) + Arrays.toString(std) + classes;
+        return ModelRef.file(model, variant, file -> ModelFiles.whiteBox(ModelFiles.load(file,
+                new InputDeclaration(shape, range, mean, std, classes, origin))));
     }
 
     /** How reports name the model: the victim's name or the file's path. */

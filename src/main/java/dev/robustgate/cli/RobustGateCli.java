@@ -3,10 +3,10 @@ package dev.robustgate.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code ./robustgate gate | eval | steal | bench | baseline | serve}: the gate for CI, one-off evaluations of a model, and the prediction API. */
+/** {@code ./robustgate gate | eval | merge | steal | bench | baseline | serve}: the gate for CI, one-off evaluations of a model, and the prediction API. */
 @Command(name = "robustgate", mixinStandardHelpOptions = true, version = "robustgate 0.1.0",
         description = "Robustness gates for ML models on the JVM.",
-        subcommands = {GateCommand.class, EvalCommand.class, StealCommand.class, BenchCommand.class,
+        subcommands = {GateCommand.class, EvalCommand.class, MergeCommand.class, StealCommand.class, BenchCommand.class,
                 BaselineCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class RobustGateCli implements Runnable {
 

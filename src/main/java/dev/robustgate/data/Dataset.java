@@ -129,6 +129,24 @@ public final class Dataset {
                 picked.provenance, ids);
     }
 
+    /**
+     * The same samples as a part of a larger evaluation in which they have {@code ids} (distinct,
+     * >= 0): how an engine rebuilds a partition on the machine that evaluates it, so that its
+     * random draws are those of the whole run (see {@link #sampleIds}).
+     */
+    public Dataset withSampleIds(int[] ids) {
+        if (ids.length != size()) {
+            throw new IllegalArgumentException(ids.length + " sample ids for " + size() + " samples of " + provenance);
+        }
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int id : ids) {
+            if (id < 0 || !seen.add(id)) {
+                throw new IllegalArgumentException("sample ids must be distinct and >= 0, got " + id + " in " + provenance);
+            }
+        }
+        return new Dataset(name, split, features, labels, classNames, contentHash, provenance, ids.clone());
+    }
+
     /** Shape of one sample, e.g. [1, 28, 28]. */
     public long[] sampleShape() {
         long[] s = features.shape();

@@ -18,10 +18,16 @@ public record GradientStatistics(String victim, int samples, int zero, int nonFi
     private static final int BATCH = 256;
 
     public static GradientStatistics of(DifferentiableClassifier model, Dataset data) {
+        return ofNorms(model.name(), l1Norms(model, data));
+    }
+
+    /**
+     * Per sample, the L1 norm of its input gradient at the clean input, NaN where the gradient is
+     * not finite: what {@link #ofNorms} summarises, and what partitions of a dataset merge exactly.
+     */
+    public static double[] l1Norms(DifferentiableClassifier model, Dataset data) {
         int n = data.size();
         if (n == 0) throw new IllegalArgumentException("gradient statistics need at least one sample");
-        int zero = 0;
-        int nonFinite = 0;
         double[] l1 = new double[n];
         for (int from = 0; from < n; from += BATCH) {
             int to = Math.min(n, from + BATCH);
@@ -36,14 +42,25 @@ public record GradientStatistics(String victim, int samples, int zero, int nonFi
                     if (!Double.isFinite(v)) finite = false;
                     sum += Math.abs(v);
                 }
-                if (!finite) nonFinite++;
-                else if (sum == 0) zero++;
                 l1[from + i] = finite ? sum : Double.NaN;
             }
         }
+        return l1;
+    }
+
+    /** The statistics of per-sample gradient L1 norms ({@link #l1Norms}: NaN for a non-finite gradient). */
+    public static GradientStatistics ofNorms(String victim, double[] l1) {
+        int n = l1.length;
+        if (n == 0) throw new IllegalArgumentException("gradient statistics need at least one sample");
+        int zero = 0;
+        int nonFinite = 0;
+        for (double v : l1) {
+            if (Double.isNaN(v)) nonFinite++;
+            else if (v == 0) zero++;
+        }
         double[] finite = Arrays.stream(l1).filter(Double::isFinite).sorted().toArray();
         double median = finite.length == 0 ? Double.NaN : finite[finite.length / 2];
-        return new GradientStatistics(model.name(), n, zero, nonFinite, median);
+        return new GradientStatistics(victim, n, zero, nonFinite, median);
     }
 
     public Proportion zeroFraction() {

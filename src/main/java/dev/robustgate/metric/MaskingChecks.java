@@ -1,5 +1,6 @@
 package dev.robustgate.metric;
 
+import dev.robustgate.attack.Attack;
 import dev.robustgate.attack.AttackResult;
 import dev.robustgate.attack.EpsResult;
 import dev.robustgate.attack.FgsmAttack;
@@ -84,17 +85,54 @@ public final class MaskingChecks {
     public MaskingChecks gradientThreshold(double t) { return new MaskingChecks(eps, pgdSteps, unboundedSteps, squareQueries, seed, t, alpha); }
     public MaskingChecks alpha(double a) { return new MaskingChecks(eps, pgdSteps, unboundedSteps, squareQueries, seed, gradientThreshold, a); }
 
+    /**
+     * Where the checks' evaluations run: here, or partitioned by an engine ({@code dev.robustgate.engine}).
+     * Every call evaluates the same samples.
+     */
+    public interface Evaluator {
+        String modelName();
+
+        int numClasses();
+
+        int samples();
+
+        AttackResult run(Attack attack);
+
+        GradientStatistics gradients();
+    }
+
     /** Runs FGSM and PGD sweeps, an unbounded PGD, Square at the largest eps and the gradient statistics; checks all. */
     public MaskingReport run(DifferentiableClassifier model, Dataset data) {
-        AttackResult fgsm = FgsmAttack.linf().eps(eps).run(model, data);
-        AttackResult pgd = PgdAttack.linf().eps(eps).steps(pgdSteps).seed(seed).run(model, data);
+        return run(new Evaluator() {
+            @Override public String modelName() { return model.name(); }
+            @Override public int numClasses() { return model.numClasses(); }
+            @Override public int samples() { return data.size(); }
+            @Override public AttackResult run(Attack attack) { return attack.run(model, data); }
+            @Override public GradientStatistics gradients() { return GradientStatistics.of(model, data); }
+        });
+    }
+
+    /** The checks' attacks, in the order they run: FGSM sweep, PGD sweep, Square at the largest eps, unbounded PGD. */
+    public List<Attack> attacks() {
         double largest = eps[eps.length - 1];
-        AttackResult square = SquareAttack.linf().eps(largest).queries(squareQueries).seed(seed).run(model, data);
-        AttackResult unbounded = PgdAttack.linf().eps(1.0).steps(unboundedSteps).randomStart(false).run(model, data);
-        GradientStatistics gradients = GradientStatistics.of(model, data);
+        return List.of(FgsmAttack.linf().eps(eps),
+                PgdAttack.linf().eps(eps).steps(pgdSteps).seed(seed),
+                SquareAttack.linf().eps(largest).queries(squareQueries).seed(seed),
+                PgdAttack.linf().eps(1.0).steps(unboundedSteps).randomStart(false));
+    }
+
+    /** {@link #run(DifferentiableClassifier, Dataset)} with the evaluations done by {@code on}. */
+    public MaskingReport run(Evaluator on) {
+        List<Attack> attacks = attacks();
+        AttackResult fgsm = on.run(attacks.get(0));
+        AttackResult pgd = on.run(attacks.get(1));
+        double largest = eps[eps.length - 1];
+        AttackResult square = on.run(attacks.get(2));
+        AttackResult unbounded = on.run(attacks.get(3));
+        GradientStatistics gradients = on.gradients();
         List<MaskingCheck> checks = new ArrayList<>();
         checks.add(worse(accuracyRisesWithEps(fgsm, alpha), accuracyRisesWithEps(pgd, alpha)));
-        checks.add(unboundedReachesChance(unbounded, model.numClasses()));
+        checks.add(unboundedReachesChance(unbounded, on.numClasses()));
         checks.add(beats(BLACK_BOX_BEATS_WHITE_BOX, square, pgd, largest, alpha));
         MaskingCheck fgsmVsPgd = null;
         for (double e : eps) {
@@ -104,8 +142,8 @@ public final class MaskingChecks {
         checks.add(fgsmVsPgd);
         checks.add(gradients(gradients, gradientThreshold));
         String setup = String.format(Locale.ROOT, "%d samples, Linf eps %s, PGD %d steps seed %d, Square %d queries",
-                data.size(), Arrays.toString(eps), pgdSteps, seed, squareQueries);
-        return new MaskingReport(model.name(), setup, checks, gradients);
+                on.samples(), Arrays.toString(eps), pgdSteps, seed, squareQueries);
+        return new MaskingReport(on.modelName(), setup, checks, gradients);
     }
 
     private static MaskingCheck worse(MaskingCheck a, MaskingCheck b) {

@@ -1,0 +1,128 @@
+package dev.robustgate.engine;
+
+import dev.robustgate.attack.AttackResult;
+import dev.robustgate.attack.FgsmAttack;
+import dev.robustgate.attack.PgdAttack;
+import dev.robustgate.attack.TargetSelection;
+import dev.robustgate.attack.WorstCaseOf;
+import dev.robustgate.data.Dataset;
+import dev.robustgate.data.Shard;
+import dev.robustgate.fixture.TestModels;
+import dev.robustgate.metric.MaskingChecks;
+import dev.robustgate.model.Dl4jClassifier;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectOutputStream;
+import java.util.List;
+
+import static dev.robustgate.engine.SameResults.assertSame;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The engine seam without a cluster: partitions run one after the other in this JVM and are
+ * merged by sample id exactly as a distributed engine's are. Merged results must equal the direct
+ * one-JVM call sample for sample, count for count.
+ */
+class PartitionedEngineTest {
+    private static final int N = 23;          // not a multiple of 3: partitions differ in size
+    private static Dl4jClassifier model;
+    private static Dataset data;
+    private static ModelRef ref;
+    private static final Engine THREE = new InProcessEngine(3, 4);   // the attacks below batch by 4
+
+    @BeforeAll
+    static void load() {
+        model = TestModels.smallMlp();
+        data = TestModels.fashionTest(N, 43);
+        ref = ModelRef.loaded(model);
+    }
+
+    @Test
+    void partitionsAreWholeBatchesOfConsecutiveSamplesThatKeepTheirIds() {
+        Dataset shard = new Shard(2, 3).of(TestModels.fashionTest(40, 7));   // 13 samples, ids 1, 4, 7, ...
+        List<Partition> parts = Partition.of(shard, 3, 4);                       // batches 4+4+4+1 -> 2+1+1 batches
+        assertThat(parts).extracting(Partition::size).containsExactly(8, 4, 1);
+        int k = 0;
+        for (Partition p : parts) {
+            Dataset d = p.dataset();
+            for (int j = 0; j < d.size(); j++, k++) {
+                assertThat(d.sampleIds()[j]).isEqualTo(shard.sampleIds()[k]);
+                assertThat(d.label(j)).isEqualTo(shard.label(k));
+                assertThat(d.features().reshape(d.size(), -1).getRow(j, true))
+                        .isEqualTo(shard.features().reshape(shard.size(), -1).getRow(k, true));
+            }
+        }
+        assertThat(k).isEqualTo(shard.size());
+        assertThat(Partition.of(shard, 99, 4)).hasSize(4);      // never more partitions than batches
+        assertThat(Partition.of(shard, 2, 1024)).hasSize(1);
+    }
+
+    @Test
+    void randomStartPgdWithRestartsMergesExactly() {
+        var pgd = PgdAttack.linf().eps(0.05, 0.1).steps(5).randomStart(true).restarts(2).seed(9).batchSize(4);
+        assertSame(THREE.run(pgd, ref, data), pgd.run(model, data));
+    }
+
+    @Test
+    void randomTargetsMergeExactly() {
+        var fgsm = FgsmAttack.linf().eps(0.1, 0.3).targeted(TargetSelection.random(5)).batchSize(4);
+        assertSame(THREE.run(fgsm, ref, data), fgsm.run(model, data));
+    }
+
+    @Test
+    void aShardPartitionedMergesIntoTheShardsResult() {
+        Dataset shard = new Shard(1, 2).of(data);
+        var pgd = PgdAttack.linf().eps(0.1).steps(4).randomStart(true).seed(3).batchSize(4);
+        AttackResult merged = THREE.run(pgd, ref, shard);
+        assertThat(merged.data().sampleIds()).isEqualTo(shard.sampleIds());
+        assertSame(merged, pgd.run(model, shard));
+    }
+
+    @Test
+    void worstCaseAndItsMembersMergeExactly() {
+        var worst = WorstCaseOf.of(
+                PgdAttack.linf().eps(0.03, 0.06).steps(2).randomStart(true).seed(5).batchSize(4),
+                PgdAttack.linf().eps(0.03, 0.06).steps(4).randomStart(true).restarts(2).seed(9).batchSize(4));
+        assertSame(THREE.runDetailed(worst, ref, data), worst.runDetailed(model, data));
+        assertSame(THREE.run(worst, ref, data), worst.run(model, data));
+    }
+
+    @Test
+    void maskingChecksMergeToTheSameVerdictsAndCounts() {
+        // The checks batch by 1024 and their gradient statistics by 256: partitions of 4 make other
+        // batches, so the gradients' L1 norms may differ in the last float digits (not the counts).
+        var checks = MaskingChecks.linf(0.05, 0.1).pgdSteps(3).unboundedSteps(5).squareQueries(20).seed(4);
+        assertSame(THREE.maskingChecks(checks, ref, data), checks.run(model, data), 1e-6);
+    }
+
+    @Test
+    void oneInProcessPartitionIsTheDirectCall() {
+        var pgd = PgdAttack.linf().eps(0.1).steps(3).seed(2);
+        assertSame(new InProcessEngine().run(pgd, ref, data), pgd.run(model, data));
+    }
+
+    @Test
+    void attacksTravelAsTheirConfiguration() throws Exception {
+        var worst = WorstCaseOf.strong(0.03, 0.1);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(worst);
+            out.writeObject(FgsmAttack.linf().eps(0.1).targeted(TargetSelection.random(3)));
+        }
+        try (var in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            assertThat(((WorstCaseOf) in.readObject()).describe()).isEqualTo(worst.describe());
+        }
+    }
+
+    @Test
+    void aModelLoadedHereCannotTravelAndBadSettingsAreNamed() {
+        assertThatThrownBy(() -> new ObjectOutputStream(new ByteArrayOutputStream()).writeObject(ref))
+                .hasMessageContaining("cannot be sent to other machines");
+        assertThatThrownBy(() -> Engines.open("hadoop", null, null)).hasMessageContaining("unknown engine 'hadoop'");
+        assertThatThrownBy(() -> Engines.open("spark", null, 0)).hasMessageContaining("partitions must be >= 1, got 0");
+        assertThatThrownBy(() -> Engines.open("in-process", "local[2]", null)).hasMessageContaining("spark engine only");
+    }
+}
