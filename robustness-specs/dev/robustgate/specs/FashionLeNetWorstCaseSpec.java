@@ -83,5 +83,10 @@ class FashionLeNetWorstCaseSpec {
         assertThat(mp.notFound()).as("%s", mp).isZero();
         assertThat(mp.medianDistance()).as("%s", mp).isGreaterThanOrEqualTo(0.55);
         assertThat(mp.empiricalRobustness()).as("%s", mp).isGreaterThanOrEqualTo(0.05);
+        // Strength control: the floors above pass more easily when DeepFool gets weaker (a search that overshoots
+        // finds larger distances), so the distances must also stay near the measured ones (~30% above). Random noise
+        // in DeepFool's place: median L2 18.3, rho_adv 1.67.
+        assertThat(mp.medianDistance()).as("%s", mp).isLessThanOrEqualTo(0.90);
+        assertThat(mp.empiricalRobustness()).as("%s", mp).isLessThanOrEqualTo(0.08);
     }
 }

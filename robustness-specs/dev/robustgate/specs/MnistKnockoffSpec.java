@@ -45,7 +45,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * were pulled 1-6 times each in 32 rounds: too few for preferences to separate).
  * Gates: what a team that serves this model would assert. Its own data copies it well (a lower
  * bound: the upper-bound attack must keep working, or the harness is broken); noise queries must
- * not (an upper bound: the model is not to be stolen from noise at this budget).
+ * not (an upper bound: the model is not to be stolen from noise at this budget). Each ceiling also
+ * has a floor well above chance on the same run (a band), so a thief or API broken into learning
+ * nothing fails it instead of passing it more easily.
  */
 @RobustnessSpec
 @DisplayName("mnist-lenet: Knockoff Nets through the prediction API")
@@ -101,6 +103,9 @@ class MnistKnockoffSpec {
         var report = steal(victim, QuerySets.fromDataset(fashion, SEED), OutputPolicy.full(), KnockoffNets.Labels.SOFT,
                 "Fashion-MNIST queries, soft labels");
         assertThatProportion(report.agreement()).upperBound().isAtMost(GATE_FASHION);
+        // Control: the theft did happen (a broken thief or API stays near chance, 0.1), so the ceiling above is not
+        // passed by a harness that steals nothing.
+        assertThatProportion(report.agreement()).lowerBound().isAtLeast(CONTROL_FASHION);
     }
 
     @Test
@@ -109,6 +114,7 @@ class MnistKnockoffSpec {
         var report = steal(victim, QuerySets.gaussian(victim.sampleShape(), 0.5, 0.5, SEED), OutputPolicy.full(),
                 KnockoffNets.Labels.SOFT, "Gaussian-noise queries, soft labels");
         assertThatProportion(report.agreement()).upperBound().isAtMost(GATE_GAUSS);
+        assertThatProportion(report.agreement()).lowerBound().isAtLeast(CONTROL_GAUSS);
     }
 
     @Test
@@ -121,7 +127,13 @@ class MnistKnockoffSpec {
         // Rounds of 64 queries: 8 up to the checkpoint at 500 (the last one 52), 24 more up to 2,000.
         assertThat(java.util.Arrays.stream(bandit.pulls()).sum()).as("bandit rounds").isEqualTo(32);
         assertThatProportion(report.agreement()).upperBound().isAtMost(GATE_ADAPTIVE);
+        assertThatProportion(report.agreement()).lowerBound().isAtLeast(CONTROL_ADAPTIVE);
     }
 
     private static final double GATE_OWN = 0.85, GATE_TOP1 = 0.85, GATE_FASHION = 0.55, GATE_GAUSS = 0.25, GATE_ADAPTIVE = 0.55;
+    /**
+     * Controls of the ceilings: lower bounds well above chance (0.1) and below the measured lower ends (Fashion 0.431,
+     * Gaussian 0.178, adaptive 0.398): each ceiling is a band, so a thief that learns nothing cannot pass it.
+     */
+    private static final double CONTROL_FASHION = 0.30, CONTROL_GAUSS = 0.12, CONTROL_ADAPTIVE = 0.30;
 }

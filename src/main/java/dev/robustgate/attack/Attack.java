@@ -1,5 +1,6 @@
 package dev.robustgate.attack;
 
+import org.apiguardian.api.API;
 import dev.robustgate.data.Dataset;
 import dev.robustgate.model.DifferentiableClassifier;
 
@@ -13,6 +14,7 @@ import java.util.Map;
  * {@link java.io.Serializable} configuration (no model, no data), so that an engine can send one to
  * the machines that run it ({@code dev.robustgate.engine}).
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.13")
 public interface Attack extends java.io.Serializable {
     /** Short name, e.g. "PGD-Linf". */
     String name();

@@ -1,5 +1,6 @@
 package dev.robustgate.attack;
 
+import org.apiguardian.api.API;
 import dev.robustgate.data.Dataset;
 import dev.robustgate.model.EvaluationCounter.Counts;
 
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Everything one {@link Attack#run} produced: a result per eps over the same samples. */
+@API(status = API.Status.EXPERIMENTAL, since = "0.13")
 public record AttackResult(String attack, String description, Map<String, String> parameters, Norm norm,
                            String victim, Dataset data, int[] cleanPredictions, List<EpsResult> perEps,
                            Counts cost, double seconds) {

@@ -9,6 +9,7 @@ import dev.robustgate.model.DifferentiableClassifier;
 import dev.robustgate.model.EvaluationCounter.Counts;
 import dev.robustgate.model.InputChecks;
 import dev.robustgate.model.Predictions;
+import org.apiguardian.api.API;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -17,15 +18,28 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The loop every gradient attack shares: validate, predict clean, choose targets, batch, hand the
- * samples that still need attacking to the kernel, scatter the outcomes back, measure distances
- * and cost, publish events. Kernels then contain only their algorithm.
+ * The loop every attack shares, and the place its invariants are kept: validate, predict clean,
+ * choose targets, batch, hand the clean-correct samples to the kernel (a copy: the caller's data is
+ * never written), answer eps = 0 with the input at no cost, check every outcome against the box and
+ * the eps-ball (a kernel that leaves them is a bug and fails loudly), scatter the outcomes back,
+ * measure distances and cost, publish events. Kernels then contain only their algorithm.
+ *
+ * <p>Test seam: the system property {@code robustgate.test.attack-substitute} ({@code noop} or
+ * {@code noise}) replaces every kernel run here by a broken stand-in, see {@link AttackSubstitution}.
  */
-final class AttackRunner {
+@API(status = API.Status.EXPERIMENTAL, since = "0.13")
+public final class AttackRunner {
+    private static final double BALL_TOLERANCE = 1e-5;
+
     private AttackRunner() {}
 
-    static AttackResult run(Attack attack, AttackSettings settings, int stepsPerSample, AttackKernel kernel,
-                            DifferentiableClassifier model, Dataset data) {
+    /**
+     * Runs {@code kernel} for {@code attack} over {@code data}.
+     *
+     * @param stepsPerSample the most steps (or queries) a sample can take, for progress events
+     */
+    public static AttackResult run(Attack attack, AttackSettings settings, int stepsPerSample, AttackKernel kernel,
+                                   DifferentiableClassifier model, Dataset data) {
         requireCompatible(model, data);
         kernel = AttackSubstitution.apply(kernel, settings.norm());   // a test seam: off unless its system property is set
         long t0 = System.nanoTime();
@@ -81,6 +95,7 @@ final class AttackRunner {
                 AttackBatch batch = new AttackBatch(Nd4j.pullRows(clean, 1, rows), data.sampleShape(),
                         Rows.pick(labels, rows), targets == null ? null : Rows.pick(targets, rows), Rows.pick(allIds, rows));
                 List<BatchOutcome> outcomes = kernel.attack(model, batch, attackedEps);
+                requireInvariants(attack, settings.norm(), batch, attackedEps, outcomes);
                 for (int e = 0; e < eps.length; e++) {
                     int k = indexOf(attackedEps, eps[e]);
                     if (k < 0) continue;
@@ -114,7 +129,41 @@ final class AttackRunner {
                 data, cleanPred, List.copyOf(perEps), cost, (System.nanoTime() - t0) / 1e9);
     }
 
-    static void requireCompatible(DifferentiableClassifier model, Dataset data) {
+    /** The kernel's outcomes are inside the box and the ball, one per eps, one row per sample. */
+    private static void requireInvariants(Attack attack, Norm norm, AttackBatch batch, double[] eps, List<BatchOutcome> outcomes) {
+        if (outcomes.size() != eps.length) {
+            throw new IllegalStateException(attack.name() + "'s kernel returned " + outcomes.size() + " outcomes for "
+                    + eps.length + " eps");
+        }
+        int m = batch.size();
+        for (int k = 0; k < eps.length; k++) {
+            BatchOutcome o = outcomes.get(k);
+            INDArray adv = o.adversarial();
+            if (adv.rank() != 2 || adv.size(0) != m || adv.size(1) != batch.inputs().size(1)
+                    || o.predictions().length != m || o.success().length != m || o.gradientEvaluations().length != m) {
+                throw new IllegalStateException(attack.name() + "'s kernel returned " + java.util.Arrays.toString(adv.shape())
+                        + " adversarials or per-row arrays of the wrong length for a batch of " + m + " rows");
+            }
+            double lo = adv.minNumber().doubleValue();
+            double hi = adv.maxNumber().doubleValue();
+            if (!(lo >= Box.MIN && hi <= Box.MAX)) {
+                throw new IllegalStateException(attack.name() + "'s kernel left the box at eps " + eps[k] + ": values in ["
+                        + lo + ", " + hi + "]");
+            }
+            // L0 radii are JSMA's fractions of features, checked by its own search; Lp balls are checked here.
+            if (norm != Norm.L0) {
+                double[] dist = norm.rowNorms(adv.sub(batch.inputs()));
+                for (int i = 0; i < m; i++) {
+                    if (!(dist[i] <= eps[k] + BALL_TOLERANCE * Math.max(1, eps[k]))) {
+                        throw new IllegalStateException(attack.name() + "'s kernel left the " + norm.label() + " ball at eps "
+                                + eps[k] + ": sample " + batch.sampleIds()[i] + " is at distance " + dist[i]);
+                    }
+                }
+            }
+        }
+    }
+
+    public static void requireCompatible(DifferentiableClassifier model, Dataset data) {
         if (data.size() == 0) {
             throw new IllegalArgumentException("cannot attack an empty dataset");
         }
@@ -135,7 +184,7 @@ final class AttackRunner {
         }
     }
 
-    static INDArray batchedProbabilities(DifferentiableClassifier model, Dataset data, int batchSize) {
+    public static INDArray batchedProbabilities(DifferentiableClassifier model, Dataset data, int batchSize) {
         int n = data.size();
         List<INDArray> parts = new ArrayList<>();
         INDArray x = data.features();

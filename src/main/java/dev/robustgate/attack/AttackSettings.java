@@ -1,11 +1,14 @@
 package dev.robustgate.attack;
 
+import org.apiguardian.api.API;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** What every gradient attack shares: norm, radii, targeting and batch size. Validated on creation. */
+@API(status = API.Status.EXPERIMENTAL, since = "0.13")
 public record AttackSettings(Norm norm, List<Double> epsilons, TargetSelection targets, int batchSize) implements java.io.Serializable {
     /**
      * Measured with bench/ab.sh on the LeNet (2 cores, shared): 1024 took 0.76x the time of 256 for
@@ -35,26 +38,26 @@ public record AttackSettings(Norm norm, List<Double> epsilons, TargetSelection t
         }
     }
 
-    AttackSettings withEps(double... eps) {
+    public AttackSettings withEps(double... eps) {
         List<Double> list = new ArrayList<>();
         for (double e : eps) list.add(e);
         return new AttackSettings(norm, list, targets, batchSize);
     }
 
-    AttackSettings withTargets(TargetSelection t) {
+    public AttackSettings withTargets(TargetSelection t) {
         return new AttackSettings(norm, epsilons, t, batchSize);
     }
 
-    AttackSettings withBatchSize(int b) {
+    public AttackSettings withBatchSize(int b) {
         return new AttackSettings(norm, epsilons, targets, b);
     }
 
-    double[] epsArray() {
+    public double[] epsArray() {
         return epsilons.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /** The parameters every attack reports, in report order; attacks append their own. */
-    Map<String, String> parameters(String attackName) {
+    public Map<String, String> parameters(String attackName) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("attack", attackName);
         p.put("norm", norm.label());
@@ -64,21 +67,21 @@ public record AttackSettings(Norm norm, List<Double> epsilons, TargetSelection t
     }
 
     /** How a description names the radii: "eps=0.1" for one, "eps [0.03, 0.1]" for several. */
-    String epsLabel() {
+    public String epsLabel() {
         return epsilons.size() == 1 ? epsLabel(epsilons.get(0))
                 : "eps " + epsilons.stream().map(AttackSettings::formatEps).toList();
     }
 
-    static String epsLabel(double eps) {
+    public static String epsLabel(double eps) {
         return "eps=" + formatEps(eps);
     }
 
     /** "targets, " for a targeted attack's description, "" for an untargeted one. */
-    String targetsPrefix() {
+    public String targetsPrefix() {
         return targets.isTargeted() ? targets.describe() + ", " : "";
     }
 
-    static String formatEps(double eps) {
+    public static String formatEps(double eps) {
         return String.valueOf((float) eps);
     }
 }

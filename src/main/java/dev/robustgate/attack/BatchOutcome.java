@@ -1,5 +1,6 @@
 package dev.robustgate.attack;
 
+import org.apiguardian.api.API;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -7,6 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * forward evaluations (in samples) and seconds this eps cost (work shared by all eps, like FGSM's
  * one gradient, is charged to each, as if each eps ran alone).
  */
-record BatchOutcome(INDArray adversarial, int[] predictions, boolean[] success, int[] gradientEvaluations,
-                    long forwardEvaluations, double seconds) {
+@API(status = API.Status.EXPERIMENTAL, since = "0.13")
+public record BatchOutcome(INDArray adversarial, int[] predictions, boolean[] success, int[] gradientEvaluations,
+                           long forwardEvaluations, double seconds) {
 }

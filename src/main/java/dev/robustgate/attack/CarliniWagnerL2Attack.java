@@ -84,7 +84,7 @@ public final class CarliniWagnerL2Attack extends ConfiguredAttack {
     @Override public String name() { return "CW-L2"; }
 
     @Override
-    String describeWith(String eps) {
+    protected String describeWith(String eps) {
         return name() + "(" + settings.targetsPrefix()
                 + (settings.norm() != Norm.L2 ? "scored in " + settings.norm().label() + ", " : "") + eps + ", "
                 + binarySearchSteps + " binary steps x " + steps + " Adam steps of " + learningRate
@@ -92,7 +92,7 @@ public final class CarliniWagnerL2Attack extends ConfiguredAttack {
     }
 
     @Override
-    void addParameters(Map<String, String> p) {
+    protected void addParameters(Map<String, String> p) {
         p.put("binary search steps", String.valueOf(binarySearchSteps));
         p.put("steps", String.valueOf(steps));
         p.put("learning rate", String.valueOf(learningRate));

@@ -1,5 +1,7 @@
 package dev.robustgate.attack;
 
+import org.apiguardian.api.API;
+
 import java.util.List;
 import java.util.Map;
 
@@ -8,10 +10,11 @@ import java.util.Map;
  * and the descriptions and report parameters built from them, so that each attack only names
  * what is its own.
  */
-abstract class ConfiguredAttack implements Attack {
-    final AttackSettings settings;
+@API(status = API.Status.EXPERIMENTAL, since = "0.13")
+public abstract class ConfiguredAttack implements Attack {
+    protected final AttackSettings settings;
 
-    ConfiguredAttack(AttackSettings settings) {
+    protected ConfiguredAttack(AttackSettings settings) {
         this.settings = settings;
     }
 
@@ -29,7 +32,7 @@ abstract class ConfiguredAttack implements Attack {
     }
 
     /** The description with the radii named by {@code eps}, e.g. "PGD-Linf(eps=0.1, 40x0.01, seed 7)". */
-    abstract String describeWith(String eps);
+    protected abstract String describeWith(String eps);
 
     @Override
     public final Map<String, String> parameters() {
@@ -39,6 +42,6 @@ abstract class ConfiguredAttack implements Attack {
     }
 
     /** Appends the attack's own parameters, in report order, after the shared ones. */
-    void addParameters(Map<String, String> p) {
+    protected void addParameters(Map<String, String> p) {
     }
 }

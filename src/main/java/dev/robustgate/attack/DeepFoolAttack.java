@@ -57,12 +57,12 @@ public final class DeepFoolAttack extends ConfiguredAttack {
     @Override public String name() { return "DeepFool-L2"; }
 
     @Override
-    String describeWith(String eps) {
+    protected String describeWith(String eps) {
         return name() + "(" + eps + ", " + steps + " steps, overshoot " + overshoot + ", " + candidates + " candidates)";
     }
 
     @Override
-    void addParameters(Map<String, String> p) {
+    protected void addParameters(Map<String, String> p) {
         p.put("steps", String.valueOf(steps));
         p.put("overshoot", String.valueOf(overshoot));
         p.put("candidates", String.valueOf(candidates));

@@ -1,6 +1,8 @@
 package dev.robustgate.attack;
 
+import org.apiguardian.api.API;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Per-sample outcome of one attack at one eps. {@code success[i]} means the attack reached its
@@ -8,6 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * wrong are not attacked: they come back unchanged at zero cost, count as successes when
  * untargeted, and as successes of a targeted attack only if the model already says the target.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.13")
 public final class EpsResult {
     private final double eps;
     private final String description;
@@ -101,5 +104,63 @@ public final class EpsResult {
         double m = 0;
         for (double d : norm.rowNorms(delta)) m = Math.max(m, d);
         return m;
+    }
+
+    /**
+     * Builds a result at one eps for attacks that do not run through {@link AttackRunner} (ensembles,
+     * attacks on other engines). Every per-sample array is required and must have one entry per
+     * sample; {@code targets} may stay null (untargeted). Distances are measured here, in
+     * {@code norm}, against {@code clean}, so no caller can report a distance it did not reach.
+     */
+    public static Builder builder(double eps, String description, Norm norm) {
+        return new Builder(eps, description, norm);
+    }
+
+    @API(status = API.Status.EXPERIMENTAL, since = "0.13")
+    public static final class Builder {
+        private final double eps;
+        private final String description;
+        private final Norm norm;
+        private INDArray clean, adversarial;
+        private int[] labels, cleanPredictions, targets, predictions, gradientEvaluations;
+        private boolean[] success;
+        private long forwardEvaluations;
+        private double seconds;
+
+        private Builder(double eps, String description, Norm norm) {
+            AttackSettings.requireValidEps(eps);
+            if (description == null || norm == null) throw new IllegalArgumentException("description and norm are required");
+            this.eps = eps;
+            this.description = description;
+            this.norm = norm;
+        }
+
+        /** Clean inputs and adversarials, both shaped like the dataset's features. */
+        public Builder inputs(INDArray clean, INDArray adversarial) { this.clean = clean; this.adversarial = adversarial; return this; }
+        public Builder labels(int[] labels, int[] cleanPredictions) { this.labels = labels.clone(); this.cleanPredictions = cleanPredictions.clone(); return this; }
+        public Builder targets(int[] targets) { this.targets = targets == null ? null : targets.clone(); return this; }
+        public Builder outcome(int[] predictions, boolean[] success) { this.predictions = predictions.clone(); this.success = success.clone(); return this; }
+        public Builder cost(int[] gradientEvaluations, long forwardEvaluations, double seconds) {
+            this.gradientEvaluations = gradientEvaluations.clone();
+            this.forwardEvaluations = forwardEvaluations;
+            this.seconds = seconds;
+            return this;
+        }
+
+        public EpsResult build() {
+            if (clean == null || adversarial == null || labels == null || predictions == null || gradientEvaluations == null) {
+                throw new IllegalStateException("inputs, labels, outcome and cost are required for " + description);
+            }
+            int n = (int) clean.size(0);
+            if (!java.util.Arrays.equals(clean.shape(), adversarial.shape()) || labels.length != n
+                    || cleanPredictions.length != n || predictions.length != n || success.length != n
+                    || gradientEvaluations.length != n || (targets != null && targets.length != n)) {
+                throw new IllegalArgumentException(description + ": per-sample arrays and inputs must all have " + n + " samples");
+            }
+            long d = clean.length() / n;
+            double[] dist = norm.rowNorms(adversarial.reshape(n, d).castTo(DataType.FLOAT).sub(clean.reshape(n, d).castTo(DataType.FLOAT)));
+            return new EpsResult(eps, description, adversarial, labels, cleanPredictions, targets, predictions, success, dist,
+                    gradientEvaluations, forwardEvaluations, seconds);
+        }
     }
 }

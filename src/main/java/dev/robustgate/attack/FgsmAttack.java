@@ -31,7 +31,7 @@ public final class FgsmAttack extends ConfiguredAttack {
     @Override public String name() { return (settings.norm() == Norm.LINF ? "FGSM-" : "FGM-") + settings.norm().label(); }
 
     @Override
-    String describeWith(String eps) {
+    protected String describeWith(String eps) {
         return name() + "(" + settings.targetsPrefix() + eps + ")";
     }
 

@@ -97,12 +97,12 @@ public final class JsmaAttack extends ConfiguredAttack {
     }
 
     @Override
-    String describeWith(String eps) {
+    protected String describeWith(String eps) {
         return name() + "(" + eps + ", theta " + theta + ", gamma " + gamma + ", " + settings.targets().describe() + ")";
     }
 
     @Override
-    void addParameters(Map<String, String> p) {
+    protected void addParameters(Map<String, String> p) {
         p.put("theta", String.valueOf(theta));
         p.put("gamma", String.valueOf(gamma));
     }

@@ -1,12 +1,14 @@
 package dev.robustgate.attack;
 
+import org.apiguardian.api.API;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.SplittableRandom;
 
-/** The geometry of a norm ball, on flat [m, D] rows, in place where it can be. */
-final class Perturbations {
+/** The geometry of a norm ball, on flat [m, D] rows, in place where it can be: the kernels' toolbox. */
+@API(status = API.Status.EXPERIMENTAL, since = "0.13")
+public final class Perturbations {
     private static final double TINY = 1e-12;
 
     private Perturbations() {}
@@ -16,7 +18,7 @@ final class Perturbations {
     }
 
     /** The steepest-ascent direction of unit size: sign(g) for Linf, g/||g||_2 for L2 (0 stays 0). */
-    static INDArray steepestDirection(INDArray g, Norm norm) {
+    public static INDArray steepestDirection(INDArray g, Norm norm) {
         requireBall(norm);
         if (norm == Norm.LINF) {
             return Transforms.sign(g, false);
@@ -26,7 +28,7 @@ final class Perturbations {
     }
 
     /** Projects {@code delta} onto the eps-ball of {@code norm}, in place. */
-    static INDArray projectInPlace(INDArray delta, Norm norm, double eps) {
+    public static INDArray projectInPlace(INDArray delta, Norm norm, double eps) {
         requireBall(norm);
         if (norm == Norm.LINF) {
             Transforms.min(delta, eps, false);
@@ -39,7 +41,7 @@ final class Perturbations {
     }
 
     /** x0 + delta, projected to the ball and then clipped to the box: the iterate the model sees. */
-    static INDArray projectAndClip(INDArray x0, INDArray candidate, Norm norm, double eps) {
+    public static INDArray projectAndClip(INDArray x0, INDArray candidate, Norm norm, double eps) {
         INDArray delta = candidate.subi(x0);
         projectInPlace(delta, norm, eps);
         return Box.clipInPlace(delta.addi(x0));
@@ -49,7 +51,7 @@ final class Perturbations {
      * A uniformly random point of the eps-ball for each row, drawn from a per-sample stream keyed
      * by (seed, position in the evaluated dataset, restart, eps), so results do not depend on batching.
      */
-    static INDArray randomStart(int[] sampleIds, long dims, Norm norm, double eps, long seed, int restart) {
+    public static INDArray randomStart(int[] sampleIds, long dims, Norm norm, double eps, long seed, int restart) {
         requireBall(norm);
         int d = Math.toIntExact(dims);
         float[] buf = new float[sampleIds.length * d];

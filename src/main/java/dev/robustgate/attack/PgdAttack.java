@@ -31,9 +31,10 @@ public final class PgdAttack extends ConfiguredAttack {
     private final int restarts;
     private final long seed;
     private final boolean earlyStop;
+    private final int eotDraws;
 
     private PgdAttack(AttackSettings settings, int steps, Double stepSize, boolean randomStart, int restarts, long seed,
-                      boolean earlyStop) {
+                      boolean earlyStop, int eotDraws) {
         super(settings);
         if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
         if (stepSize != null && (!Double.isFinite(stepSize) || stepSize <= 0)) {
@@ -50,31 +51,39 @@ public final class PgdAttack extends ConfiguredAttack {
         this.restarts = restarts;
         this.seed = seed;
         this.earlyStop = earlyStop;
+        if (eotDraws < 1) throw new IllegalArgumentException("EOT draws must be >= 1, got " + eotDraws);
+        this.eotDraws = eotDraws;
     }
 
     /** Linf PGD with Madry's defaults: 40 steps of 2.5 eps / steps, random start, seed {@value DEFAULT_SEED}. */
     public static PgdAttack linf() { return of(Norm.LINF); }
     public static PgdAttack l2() { return of(Norm.L2); }
     public static PgdAttack of(Norm norm) {
-        return new PgdAttack(AttackSettings.of(norm), 40, null, true, 1, DEFAULT_SEED, true);
+        return new PgdAttack(AttackSettings.of(norm), 40, null, true, 1, DEFAULT_SEED, true, 1);
     }
 
-    public PgdAttack eps(double... eps) { return new PgdAttack(settings.withEps(eps), steps, stepSize, randomStart, restarts, seed, earlyStop); }
-    public PgdAttack steps(int s) { return new PgdAttack(settings, s, stepSize, randomStart, restarts, seed, earlyStop); }
+    public PgdAttack eps(double... eps) { return new PgdAttack(settings.withEps(eps), steps, stepSize, randomStart, restarts, seed, earlyStop, eotDraws); }
+    public PgdAttack steps(int s) { return new PgdAttack(settings, s, stepSize, randomStart, restarts, seed, earlyStop, eotDraws); }
     /** Absolute step size; by default each eps uses 2.5 * eps / steps, so the walk can cross the ball and back. */
-    public PgdAttack stepSize(double a) { return new PgdAttack(settings, steps, a, randomStart, restarts, seed, earlyStop); }
-    public PgdAttack randomStart(boolean r) { return new PgdAttack(settings, steps, stepSize, r, restarts, seed, earlyStop); }
-    public PgdAttack restarts(int r) { return new PgdAttack(settings, steps, stepSize, randomStart, r, seed, earlyStop); }
-    public PgdAttack seed(long s) { return new PgdAttack(settings, steps, stepSize, randomStart, restarts, s, earlyStop); }
-    public PgdAttack targeted(TargetSelection t) { return new PgdAttack(settings.withTargets(t), steps, stepSize, randomStart, restarts, seed, earlyStop); }
-    public PgdAttack batchSize(int b) { return new PgdAttack(settings.withBatchSize(b), steps, stepSize, randomStart, restarts, seed, earlyStop); }
+    public PgdAttack stepSize(double a) { return new PgdAttack(settings, steps, a, randomStart, restarts, seed, earlyStop, eotDraws); }
+    public PgdAttack randomStart(boolean r) { return new PgdAttack(settings, steps, stepSize, r, restarts, seed, earlyStop, eotDraws); }
+    public PgdAttack restarts(int r) { return new PgdAttack(settings, steps, stepSize, randomStart, r, seed, earlyStop, eotDraws); }
+    public PgdAttack seed(long s) { return new PgdAttack(settings, steps, stepSize, randomStart, restarts, s, earlyStop, eotDraws); }
+    public PgdAttack targeted(TargetSelection t) { return new PgdAttack(settings.withTargets(t), steps, stepSize, randomStart, restarts, seed, earlyStop, eotDraws); }
+    public PgdAttack batchSize(int b) { return new PgdAttack(settings.withBatchSize(b), steps, stepSize, randomStart, restarts, seed, earlyStop, eotDraws); }
 
     /**
      * With early stop (the default) a sample is done at its first successful iterate. Without it,
      * every sample runs all steps and the last iterate counts, as in torchattacks and ART; use it
      * to reproduce their numbers, knowing that it can only report higher robust accuracy.
      */
-    public PgdAttack earlyStop(boolean e) { return new PgdAttack(settings, steps, stepSize, randomStart, restarts, seed, e); }
+    public PgdAttack earlyStop(boolean e) { return new PgdAttack(settings, steps, stepSize, randomStart, restarts, seed, e, eotDraws); }
+
+    /**
+     * Expectation over transformation: logits and gradients averaged over {@code r} draws of a
+     * randomised model (Athalye et al. 2018); 1 (the default) is plain PGD.
+     */
+    public PgdAttack eotDraws(int r) { return new PgdAttack(settings, steps, stepSize, randomStart, restarts, seed, earlyStop, r); }
 
     public int steps() { return steps; }
     public int restarts() { return restarts; }
@@ -87,22 +96,24 @@ public final class PgdAttack extends ConfiguredAttack {
     @Override public String name() { return "PGD-" + settings.norm().label(); }
 
     @Override
-    String describeWith(String eps) {
+    protected String describeWith(String eps) {
         return name() + "(" + settings.targetsPrefix() + eps + ", "
                 + steps + "x" + (stepSize != null ? AttackSettings.formatEps(stepSize) : "2.5eps/" + steps)
                 + (randomStart ? ", random start" : "") + (restarts > 1 ? ", " + restarts + " restarts" : "")
                 + (earlyStop ? "" : ", last iterate")
+                + (eotDraws > 1 ? ", EOT " + eotDraws + " draws" : "")
                 + ", seed " + seed + ")";
     }
 
     @Override
-    void addParameters(Map<String, String> p) {
+    protected void addParameters(Map<String, String> p) {
         p.put("steps", String.valueOf(steps));
         p.put("step size", stepSize != null ? AttackSettings.formatEps(stepSize) : "2.5 eps / steps");
         p.put("random start", String.valueOf(randomStart));
         p.put("restarts", String.valueOf(restarts));
         p.put("seed", String.valueOf(seed));
         p.put("early stop", String.valueOf(earlyStop));
+        if (eotDraws > 1) p.put("eot draws", String.valueOf(eotDraws));
     }
 
     @Override
@@ -110,8 +121,9 @@ public final class PgdAttack extends ConfiguredAttack {
         return AttackRunner.run(this, settings, steps * restarts, AttackKernel.eachEps(this::attackAt), model, data);
     }
 
-    private BatchOutcome attackAt(DifferentiableClassifier model, AttackBatch batch, double eps) {
+    private BatchOutcome attackAt(DifferentiableClassifier victim, AttackBatch batch, double eps) {
         long t0 = System.nanoTime();
+        DifferentiableClassifier model = ExpectationOverTransformation.of(victim, eotDraws);
         int m = batch.size();
         long d = batch.inputs().size(1);
         INDArray result = batch.inputs().dup();

@@ -58,13 +58,13 @@ public final class SquareAttack extends ConfiguredAttack {
     @Override public String name() { return "Square-Linf"; }
 
     @Override
-    String describeWith(String eps) {
+    protected String describeWith(String eps) {
         return name() + "(" + settings.targetsPrefix() + eps + ", "
                 + queries + " queries, p init " + pInit + ", seed " + seed + ")";
     }
 
     @Override
-    void addParameters(Map<String, String> p) {
+    protected void addParameters(Map<String, String> p) {
         p.put("queries", String.valueOf(queries));
         p.put("p init", String.valueOf(pInit));
         p.put("seed", String.valueOf(seed));

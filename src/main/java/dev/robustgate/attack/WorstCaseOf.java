@@ -59,6 +59,19 @@ public final class WorstCaseOf implements Attack {
                 SquareAttack.linf().eps(eps));
     }
 
+    /**
+     * AutoAttack's standard version (Croce &amp; Hein 2020), Linf: APGD-CE (100 steps), APGD-T (9 target
+     * classes, 100 steps each), FAB-T (9 target classes, 100 steps each) and the Square attack (5000
+     * queries, p init 0.8 as AutoAttack sets it), each on the samples the ones before it left standing.
+     * Parameter-free: no step size to tune. {@code eval --attack autoattack}.
+     */
+    public static WorstCaseOf standard(double... eps) {
+        return of(ApgdAttack.linf().eps(eps),
+                ApgdAttack.linf().targetClasses(9).eps(eps),
+                FabAttack.linf().eps(eps),
+                SquareAttack.linf().queries(5000).pInit(0.8).eps(eps));
+    }
+
     public List<Attack> members() {
         return members;
     }

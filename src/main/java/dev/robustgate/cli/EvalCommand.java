@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.robustgate.attack.Attack;
+import dev.robustgate.attack.AttackCatalogue;
 import dev.robustgate.attack.CarliniWagnerL2Attack;
 import dev.robustgate.attack.DeepFoolAttack;
 import dev.robustgate.attack.JsmaAttack;
@@ -57,42 +58,46 @@ final class EvalCommand implements Callable<Integer> {
     String data;
     @Option(names = "--limit", defaultValue = "1000", description = "Evaluate the first N test samples (default: ${DEFAULT-VALUE}).")
     int limit;
-    @Option(names = "--attack", defaultValue = "fgsm", description = "fgsm, pgd, cw, deepfool, square, jsma (L0, targeted; --eps are changed fractions) or strong "
-            + "(worst case of PGD with restarts, C&W and Square) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--attack", defaultValue = "fgsm", description = "An attack of the catalogue (README, AttackCatalogue): fgsm, pgd, cw, deepfool, square, "
+            + "jsma (L0, targeted; --eps are changed fractions), strong, ... (default: ${DEFAULT-VALUE}).")
     String attack;
     @Option(names = "--norm", defaultValue = "linf", description = "linf or l2 (default: ${DEFAULT-VALUE}).")
     String norm;
     @Option(names = "--eps", split = ",", required = true, description = "Comma-separated radii, e.g. 0.01,0.05,0.1.")
     double[] eps;
-    @Option(names = "--steps", description = "Steps: PGD (default 40), DeepFool (default 50), C&W Adam steps per binary search step (default 100).")
+    @Option(names = "--steps", description = "Steps: PGD (default 40), APGD (100), DeepFool (50), C&W Adam steps per binary search step (100); see the attack table in README.")
     Integer steps;
     @Option(names = "--step-size", description = "PGD step size (default: 2.5 * eps / steps).")
     Double stepSize;
     @Option(names = "--random-start", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "PGD: start from a uniform point of the ball (default: on, as in the library; --no-random-start to turn off).")
     boolean randomStart;
-    @Option(names = "--restarts", description = "PGD restarts (need --random-start; default 1, 5 in strong).")
+    @Option(names = "--restarts", description = "PGD/APGD restarts (PGD: need --random-start; default 1, 5 in strong).")
     Integer restarts;
-    @Option(names = "--confidence", defaultValue = "0", description = "C&W: kappa, the logit margin required (default: ${DEFAULT-VALUE}).")
-    double confidence;
-    @Option(names = "--binary-steps", defaultValue = "6", description = "C&W: binary search steps over c (default: ${DEFAULT-VALUE}).")
-    int binarySteps;
-    @Option(names = "--learning-rate", defaultValue = "0.05", description = "C&W: Adam learning rate (default: ${DEFAULT-VALUE}).")
-    double learningRate;
-    @Option(names = "--initial-const", defaultValue = "0.01", description = "C&W: initial c (default: ${DEFAULT-VALUE}).")
-    double initialConst;
-    @Option(names = "--overshoot", defaultValue = "0.02", description = "DeepFool: overshoot (default: ${DEFAULT-VALUE}).")
-    double overshoot;
-    @Option(names = "--candidates", defaultValue = "10", description = "DeepFool: candidate classes (default: ${DEFAULT-VALUE}).")
-    int candidates;
-    @Option(names = "--theta", defaultValue = "1.0", description = "JSMA: change per chosen feature, in [-1, 0) or (0, 1] (default: ${DEFAULT-VALUE}).")
-    double theta;
-    @Option(names = "--gamma", defaultValue = "0.145", description = "JSMA: largest fraction of features changed, in [0, 1] (default: ${DEFAULT-VALUE}).")
-    double gamma;
-    @Option(names = "--queries", defaultValue = "1000", description = "Square: query budget per sample and eps (default: ${DEFAULT-VALUE}).")
-    int queries;
-    @Option(names = "--p-init", defaultValue = "0.3", description = "Square: initial window fraction (default: ${DEFAULT-VALUE}).")
-    double pInit;
+    @Option(names = "--eot-draws", description = "PGD/APGD: average logits and gradients over this many draws of a randomised model (EOT; default 1).")
+    Integer eotDraws;
+    @Option(names = "--target-classes", description = "APGD-T (and FAB-T): how many of the most likely other classes to target in turn (default 9).")
+    Integer targetClasses;
+    @Option(names = "--confidence", description = "C&W: kappa, the logit margin required (default 0).")
+    Double confidence;
+    @Option(names = "--binary-steps", description = "C&W: binary search steps over c (default: see the attack table in README).")
+    Integer binarySteps;
+    @Option(names = "--learning-rate", description = "C&W: Adam learning rate (default: see the attack table in README).")
+    Double learningRate;
+    @Option(names = "--initial-const", description = "C&W: initial c (default: see the attack table in README).")
+    Double initialConst;
+    @Option(names = "--overshoot", description = "DeepFool: overshoot (default: see the attack table in README).")
+    Double overshoot;
+    @Option(names = "--candidates", description = "DeepFool: candidate classes (default: see the attack table in README).")
+    Integer candidates;
+    @Option(names = "--theta", description = "JSMA: change per chosen feature, in [-1, 0) or (0, 1] (default: see the attack table in README).")
+    Double theta;
+    @Option(names = "--gamma", description = "JSMA: largest fraction of features changed, in [0, 1] (default: see the attack table in README).")
+    Double gamma;
+    @Option(names = "--queries", description = "Square: query budget per sample and eps (default: see the attack table in README).")
+    Integer queries;
+    @Option(names = "--p-init", description = "Square: initial window fraction (default: see the attack table in README).")
+    Double pInit;
     @Option(names = "--masking-checks", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Run the gradient-masking checks at the Linf eps and report their flags (default: on; --no-masking-checks to skip).")
     boolean maskingChecks;
@@ -113,24 +118,6 @@ final class EvalCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
-
-    private static final java.util.Map<String, List<String>> OPTION_ATTACKS = java.util.Map.ofEntries(
-            java.util.Map.entry("--steps", List.of("pgd", "deepfool", "cw", "strong")),
-            java.util.Map.entry("--step-size", List.of("pgd", "strong")),
-            java.util.Map.entry("--random-start", List.of("pgd", "strong")),
-            java.util.Map.entry("--restarts", List.of("pgd", "strong")),
-            java.util.Map.entry("--last-iterate", List.of("pgd")),
-            java.util.Map.entry("--confidence", List.of("cw", "strong")),
-            java.util.Map.entry("--binary-steps", List.of("cw", "strong")),
-            java.util.Map.entry("--learning-rate", List.of("cw", "strong")),
-            java.util.Map.entry("--initial-const", List.of("cw", "strong")),
-            java.util.Map.entry("--overshoot", List.of("deepfool")),
-            java.util.Map.entry("--candidates", List.of("deepfool")),
-            java.util.Map.entry("--theta", List.of("jsma")),
-            java.util.Map.entry("--gamma", List.of("jsma")),
-            java.util.Map.entry("--queries", List.of("square", "strong")),
-            java.util.Map.entry("--p-init", List.of("square", "strong")));
-    private static final List<String> ATTACKS = List.of("fgsm", "pgd", "cw", "deepfool", "square", "jsma", "strong");
 
     @Override
     public Integer call() throws Exception {
@@ -264,73 +251,21 @@ final class EvalCommand implements Callable<Integer> {
     }
 
 
+    /** The attack from the catalogue, with the options given on the command line (the rest take its defaults). */
     private Attack attack() {
-        Norm n = Norm.parse(norm);
-        TargetSelection t = targets();
-        String name = attack.toLowerCase(Locale.ROOT);
-        if (name.equals("fgm")) name = "fgsm";
-        if (!ATTACKS.contains(name)) {
-            throw new IllegalArgumentException("unknown attack '" + attack + "': use one of " + ATTACKS);
+        var parsed = spec.commandLine().getParseResult();
+        AttackCatalogue.Entry entry = AttackCatalogue.entry(attack);
+        boolean l0 = entry.norms().equals(java.util.Set.of(Norm.L0));
+        if (l0 && parsed.hasMatchedOption("--norm")) {
+            throw new IllegalArgumentException("--norm does not apply to " + entry.name() + ": it measures L0, the number of changed features");
         }
-        for (var e : OPTION_ATTACKS.entrySet()) {
-            if (spec.commandLine().getParseResult().hasMatchedOption(e.getKey()) && !e.getValue().contains(name)) {
-                throw new IllegalArgumentException(e.getKey() + " applies to --attack " + String.join(", ", e.getValue())
-                        + " only, not " + attack);
-            }
+        java.util.Map<String, String> given = new java.util.LinkedHashMap<>();
+        for (String name : AttackCatalogue.optionNames()) {
+            picocli.CommandLine.Model.OptionSpec o = spec.findOption("--" + name);
+            if (o != null && parsed.hasMatchedOption(o)) given.put(name, String.valueOf((Object) o.getValue()));
         }
-        int r = restarts == null ? (name.equals("strong") ? 5 : 1) : restarts;
-        if (r > 1 && !randomStart) {
-            throw new IllegalArgumentException("--restarts " + r + " needs random starts (drop --no-random-start)");
-        }
-        return switch (name) {
-            case "fgsm" -> FgsmAttack.of(n).eps(eps).targeted(t).batchSize(batchSize);
-            case "pgd" -> pgd(n, t, r).earlyStop(!lastIterate);
-            case "deepfool" -> {
-                requireNorm(n, Norm.L2, "deepfool");
-                if (t.isTargeted()) throw new IllegalArgumentException("--targeted does not apply to deepfool (untargeted only)");
-                yield DeepFoolAttack.l2().eps(eps).steps(steps == null ? 50 : steps).overshoot(overshoot)
-                        .candidates(candidates).batchSize(batchSize);
-            }
-            case "cw" -> cw(t).threatNorm(n);
-            case "square" -> {
-                requireNorm(n, Norm.LINF, "square");
-                yield square(t);
-            }
-            case "jsma" -> {
-                if (spec.commandLine().getParseResult().hasMatchedOption("--norm")) {
-                    throw new IllegalArgumentException("--norm does not apply to jsma: it measures L0, the number of changed features");
-                }
-                // Targeted by nature: without --targeted, random targets keyed by --seed.
-                yield JsmaAttack.create().theta(theta).gamma(gamma).eps(eps)
-                        .targeted(t.isTargeted() ? t : TargetSelection.random(seed)).batchSize(batchSize);
-            }
-            default -> {
-                requireNorm(n, Norm.LINF, "strong");
-                yield WorstCaseOf.of(pgd(n, t, r), cw(t).threatNorm(Norm.LINF).steps(steps == null ? 100 : steps), square(t));
-            }
-        };
-    }
-
-    private PgdAttack pgd(Norm n, TargetSelection t, int r) {
-        PgdAttack p = PgdAttack.of(n).eps(eps).steps(steps == null ? 40 : steps).randomStart(randomStart).restarts(r)
-                .seed(seed).targeted(t).batchSize(batchSize);
-        return stepSize != null ? p.stepSize(stepSize) : p;
-    }
-
-    private CarliniWagnerL2Attack cw(TargetSelection t) {
-        return CarliniWagnerL2Attack.create().eps(eps).steps(steps == null ? 100 : steps).binarySearchSteps(binarySteps)
-                .learningRate(learningRate).initialConst(initialConst).confidence(confidence).targeted(t).batchSize(batchSize);
-    }
-
-    private SquareAttack square(TargetSelection t) {
-        return SquareAttack.linf().eps(eps).queries(queries).pInit(pInit).seed(seed).targeted(t).batchSize(batchSize);
-    }
-
-    private static void requireNorm(Norm given, Norm required, String attack) {
-        if (given != required) {
-            throw new IllegalArgumentException("--attack " + attack + " measures " + required.label() + ", not "
-                    + given.label() + " (use --norm " + required.label().toLowerCase(Locale.ROOT) + ")");
-        }
+        return AttackCatalogue.create(entry.name(),
+                new AttackCatalogue.Request(l0 ? Norm.L0 : Norm.parse(norm), eps, targets(), seed, batchSize, given));
     }
 
     private TargetSelection targets() {

@@ -59,6 +59,11 @@ final class ModelInputOptions {
         }
     }
 
+    /** The declaration as given, for commands without data (serve): the file's own shape where no --input-shape was given. */
+    InputDeclaration declaration() {
+        return new InputDeclaration(shape, range, mean, std, classes, null);
+    }
+
     /** The declaration, with the data's sample shape where no --input-shape was given. */
     InputDeclaration declaration(Dataset data) {
         InputDeclaration d = new InputDeclaration(shape, range, mean, std, classes, null);

@@ -16,4 +16,9 @@ public final class RobustnessAssertions {
     public static ProportionAssert assertThatProportion(Proportion proportion) {
         return new ProportionAssert(proportion);
     }
+
+    /** The attack invariants (ball, box, eps = 0, determinism, batch independence) on a result. */
+    public static AttackResultAssert assertThatAttackResult(AttackResult result) {
+        return AttackResultAssert.assertThatAttackResult(result);
+    }
 }

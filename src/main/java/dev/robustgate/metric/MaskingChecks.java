@@ -25,7 +25,11 @@ import java.util.Locale;
  *       drive accuracy to chance or below;</li>
  *   <li>a black-box attack (Square) must not beat the white-box one (PGD);</li>
  *   <li>FGSM must not beat PGD at the same eps;</li>
- *   <li>the fraction of zero or non-finite input gradients must stay below a threshold.</li>
+ *   <li>the fraction of zero or non-finite input gradients must stay below a threshold;</li>
+ *   <li>the model must answer two identical calls identically: a randomised model (noise, random
+ *       resizing at inference) defeats single-draw gradients and single-draw success checks, and
+ *       needs expectation over transformation (EOT: {@code eotDraws(r)} on PGD and APGD); AutoAttack
+ *       flags the same.</li>
  * </ol>
  * "Beats" and "rises" are paired comparisons on the same samples: with b samples where the
  * suspicious thing happens and c where the opposite does, a check flags when b > c and the exact
@@ -38,6 +42,9 @@ public final class MaskingChecks {
     public static final String BLACK_BOX_BEATS_WHITE_BOX = "black box beats white box";
     public static final String FGSM_BEATS_PGD = "FGSM beats PGD";
     public static final String USELESS_GRADIENTS = "zero or non-finite gradients";
+    public static final String RANDOMISED = "randomised outputs (use EOT)";
+    /** Logit changes below this between identical calls are float noise, not randomness. */
+    private static final double RANDOMNESS_TOLERANCE = 1e-4;
 
     private final double[] eps;
     private final int pgdSteps;
@@ -99,6 +106,11 @@ public final class MaskingChecks {
         AttackResult run(Attack attack);
 
         GradientStatistics gradients();
+
+        /** Whether two identical calls answer alike ({@link #randomised}); evaluators that cannot tell say so. */
+        default MaskingCheck randomness() {
+            return new MaskingCheck(RANDOMISED, false, "not checked by this evaluator (run the checks in-process)");
+        }
     }
 
     /** Runs FGSM and PGD sweeps, an unbounded PGD, Square at the largest eps and the gradient statistics; checks all. */
@@ -109,6 +121,7 @@ public final class MaskingChecks {
             @Override public int samples() { return data.size(); }
             @Override public AttackResult run(Attack attack) { return attack.run(model, data); }
             @Override public GradientStatistics gradients() { return GradientStatistics.of(model, data); }
+            @Override public MaskingCheck randomness() { return randomised(model, data); }
         });
     }
 
@@ -141,6 +154,7 @@ public final class MaskingChecks {
         }
         checks.add(fgsmVsPgd);
         checks.add(gradients(gradients, gradientThreshold));
+        checks.add(on.randomness());
         String setup = String.format(Locale.ROOT, "%d samples, Linf eps %s, PGD %d steps seed %d, Square %d queries",
                 on.samples(), Arrays.toString(eps), pgdSteps, seed, squareQueries);
         return new MaskingReport(on.modelName(), setup, checks, gradients);
@@ -211,6 +225,36 @@ public final class MaskingChecks {
         return new MaskingCheck(USELESS_GRADIENTS, useless.value() > threshold, String.format(Locale.ROOT,
                 "%d zero and %d non-finite of %d: %.3f %s, threshold %.3f", g.zero(), g.nonFinite(), g.samples(),
                 useless.value(), useless.interval(), threshold));
+    }
+
+    /**
+     * Flags a model whose logits change between two identical calls on the same batch by more than
+     * float noise ({@value #RANDOMNESS_TOLERANCE}). Costs 2 x n forward evaluations.
+     */
+    public static MaskingCheck randomised(DifferentiableClassifier model, Dataset data) {
+        double[][] a = model.logits(data.features()).toDoubleMatrix();
+        double[][] b = model.logits(data.features()).toDoubleMatrix();
+        int changed = 0;
+        int predictions = 0;
+        double largest = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = 0;
+            for (int c = 0; c < a[i].length; c++) d = Math.max(d, Math.abs(a[i][c] - b[i][c]));
+            largest = Math.max(largest, d);
+            if (d > RANDOMNESS_TOLERANCE) changed++;
+            if (argMax(a[i]) != argMax(b[i])) predictions++;
+        }
+        boolean flag = changed > 0;
+        return new MaskingCheck(RANDOMISED, flag, String.format(Locale.ROOT,
+                "two identical calls: %d of %d samples' logits changed (max |dz| %.3g), %d predictions changed%s",
+                changed, a.length, largest, predictions,
+                flag ? "; the model is randomised: single-draw attacks overstate robustness, evaluate with EOT (eotDraws)" : ""));
+    }
+
+    private static int argMax(double[] z) {
+        int best = 0;
+        for (int c = 1; c < z.length; c++) if (z[c] > z[best]) best = c;
+        return best;
     }
 
     /** P(X >= b) for X ~ Binomial(b + c, 1/2); 1 when there is nothing to compare. */

@@ -9,6 +9,10 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.modelimport.keras.exceptions.InvalidKerasConfigurationException;
+import org.nd4j.linalg.api.buffer.DataType;
+import dev.robustgate.model.load.Dl4jGraphs;
 import org.deeplearning4j.nn.modelimport.keras.KerasModel;
 import org.deeplearning4j.nn.modelimport.keras.KerasSequentialModel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -44,27 +48,50 @@ public final class KerasModels {
      * declared one), the declared normalisation inside an {@link InputAdapter}.
      */
     public static Classifier load(Path file, InputDeclaration declared) {
-        Imported imported = importSequential(file);
+        Imported imported = importModel(file);
         InputSpec spec = declared.over(imported.sampleShape(), InputLayout.NCHW, file.toString());
+        String name = file.getFileName().toString().replaceFirst("\\.(h5|hdf5|keras)$", "");
+        if (imported.graph() != null || ModelFiles.hasBatchNorm(imported.net())) {
+            // Functional models and BatchNormalization run on the graph executor (inference-mode BN);
+            // channels_last is absorbed in the translation, so the graph takes NCHW.
+            var graph = imported.graph() != null ? Dl4jGraphs.of(imported.graph(), file.toString(), DataType.FLOAT)
+                    : Dl4jGraphs.of(imported.net(), file.toString(), DataType.FLOAT);
+            return InputAdapter.wrapIfNeeded(ModelFiles.graphClassifier(file, name, graph, spec.shape()), spec);
+        }
         return InputAdapter.wrapIfNeeded(classifier(file, imported.net(), spec.shape()), spec);
     }
 
-    /** The imported network and the sample shape the file states (RobustGate's order; 0 where unstated). */
-    record Imported(MultiLayerNetwork net, long[] sampleShape) {}
+    /** The imported network (Sequential or functional) and the sample shape the file states (RobustGate's order; 0 where unstated). */
+    record Imported(MultiLayerNetwork net, ComputationGraph graph, long[] sampleShape) {}
 
     static Imported importSequential(Path file) {
+        Imported i = importModel(file);
+        if (i.net() == null) {
+            throw new RobustGateException(file + ": a Keras functional model; this call takes Sequential models only");
+        }
+        return i;
+    }
+
+    static Imported importModel(Path file) {
         OneDnnLayers.enable();
         if (!Files.isRegularFile(file)) {
             throw new RobustGateException(file + ": no such Keras model file");
         }
         requireHdf5Signature(file);
         try {
-            KerasSequentialModel keras = new KerasModel().modelBuilder().modelHdf5Filename(file.toString())
-                    .enforceTrainingConfig(false).buildSequential();
+            KerasModel keras;
+            try {
+                keras = new KerasModel().modelBuilder().modelHdf5Filename(file.toString()).enforceTrainingConfig(false).buildSequential();
+            } catch (InvalidKerasConfigurationException notSequential) {
+                keras = new KerasModel().modelBuilder().modelHdf5Filename(file.toString()).enforceTrainingConfig(false).buildModel();
+            }
             InputType in = keras.getOutputTypes().get(keras.getInputLayerNames().get(0));
-            return new Imported(keras.getMultiLayerNetwork(), sampleShape(in));
+            return keras instanceof KerasSequentialModel seq ? new Imported(seq.getMultiLayerNetwork(), null, sampleShape(in))
+                    : new Imported(null, keras.getComputationGraph(), sampleShape(in));
+        } catch (RobustGateException e) {
+            throw e;
         } catch (Exception | LinkageError e) {
-            throw new RobustGateException(file + ": not a readable Keras HDF5 Sequential model (" + firstLine(e) + ")", e);
+            throw new RobustGateException(file + ": not a readable Keras HDF5 model (" + firstLine(e) + ")", e);
         }
     }
 

@@ -1,7 +1,11 @@
 package dev.robustgate.model;
 
 import dev.robustgate.RobustGateException;
+import dev.robustgate.model.graph.Graph;
+import dev.robustgate.model.graph.GraphClassifier;
+import dev.robustgate.model.load.Dl4jGraphs;
 import dev.robustgate.model.load.Dl4jModelZip;
+import org.nd4j.linalg.api.buffer.DataType;
 import dev.robustgate.model.load.OnnxModels;
 import dev.robustgate.model.load.UnsupportedOnnxException;
 import org.deeplearning4j.nn.api.Model;
@@ -49,11 +53,18 @@ public final class ModelFiles {
         }
         Model net = Dl4jModelZip.load(file);
         String name = file.getFileName().toString().replaceFirst("\\.zip$", "");
-        if (net instanceof ComputationGraph) {
-            throw new RobustGateException(file + ": a DL4J ComputationGraph; only MultiLayerNetwork zips are "
-                    + "supported as white boxes so far");
+        if (net instanceof ComputationGraph cg) {
+            InputSpec spec = declared.over(naturalShape(cg), InputLayout.NCHW, file.toString());
+            Graph graph = Dl4jGraphs.of(cg, file.toString(), DataType.FLOAT);
+            return InputAdapter.wrapIfNeeded(graphClassifier(file, name, graph, spec.shape()), spec);
         }
         MultiLayerNetwork mln = (MultiLayerNetwork) net;
+        if (hasBatchNorm(mln)) {
+            // Inference-mode BN on the graph executor: DL4J's own BN backprop uses batch statistics.
+            InputSpec spec = declared.over(naturalShape(mln), InputLayout.NCHW, file.toString());
+            Graph graph = Dl4jGraphs.of(mln, file.toString(), DataType.FLOAT);
+            return InputAdapter.wrapIfNeeded(graphClassifier(file, name, graph, spec.shape()), spec);
+        }
         boolean denseFirst = !(mln.getLayerWiseConfigurations().getConf(0).getLayer() instanceof ConvolutionLayer);
         // Dl4jClassifier takes RobustGate's NCHW samples and flattens them for dense-first networks
         // itself, so the adapter only normalises.
@@ -81,6 +92,35 @@ public final class ModelFiles {
             raw = OnnxRuntimeClassifier.load(file, spec.shape());
         }
         return InputAdapter.wrapIfNeeded(raw, spec);
+    }
+
+    static boolean hasBatchNorm(MultiLayerNetwork net) {
+        return net.getLayerWiseConfigurations().getConfs().stream()
+                .anyMatch(c -> c.getLayer() instanceof org.deeplearning4j.nn.conf.layers.BatchNormalization);
+    }
+
+    /** The graph as a classifier on {@code shape}, a misfit refused with one line naming the file. */
+    static GraphClassifier graphClassifier(Path file, String name, Graph graph, long[] shape) {
+        try {
+            return GraphClassifier.of(name, graph, shape);
+        } catch (RuntimeException e) {
+            throw new RobustGateException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The sample shape a ComputationGraph states: what its first layer reads. */
+    static long[] naturalShape(ComputationGraph g) {
+        var conf = g.getConfiguration();
+        String in = conf.getNetworkInputs().get(0);
+        for (String v : conf.getTopologicalOrderStr()) {
+            if (conf.getVertexInputs().getOrDefault(v, java.util.List.of()).contains(in)
+                    && conf.getVertices().get(v) instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv) {
+                Layer first = lv.getLayerConf().getLayer();
+                if (first instanceof ConvolutionLayer c) return new long[]{c.getNIn(), 0, 0};
+                if (first instanceof FeedForwardLayer f) return f.getNIn() == 28 * 28 ? new long[]{1, 28, 28} : new long[]{f.getNIn()};
+            }
+        }
+        return new long[]{0, 0, 0};
     }
 
     /** {@code model} as a white box, or a one-line error saying why it is not one. */

@@ -8,16 +8,32 @@ package dev.robustgate.model;
  * training step spends most of its time in im2col; with them one LeNet epoch on 10,000 images
  * takes 4.8 s instead of 15.3 s here (README, Benchmarks). The helpers are read when a layer is
  * created, so this must run before networks are built or loaded.
+ *
+ * <p>Only for RobustGate's own work: the switch is a JVM-wide system property, which would change a
+ * consumer's own DL4J training in the same test JVM behind its back. It is set only when the shim
+ * is on the classpath, i.e. in RobustGate's own builds (test classes, ./robustgate), never from the
+ * published jar. A project that wants the helpers sets the property itself.
  */
 public final class OneDnnLayers {
     /** DL4J's switch; a value the user set (e.g. {@code -D...=true} to compare) is left alone. */
     public static final String HELPERS_DISABLE_PROPERTY = "org.eclipse.deeplearning4j.helpers.disable";
 
+    private static final boolean SHIM_PRESENT = present("org.nd4j.nativeblas.Nd4jCpu");
+
+    private static boolean present(String className) {
+        try {
+            Class.forName(className, false, OneDnnLayers.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
     private OneDnnLayers() {
     }
 
     public static void enable() {
-        if (System.getProperty(HELPERS_DISABLE_PROPERTY) == null) {
+        if (SHIM_PRESENT && System.getProperty(HELPERS_DISABLE_PROPERTY) == null) {
             System.setProperty(HELPERS_DISABLE_PROPERTY, "false");
         }
     }

@@ -70,6 +70,11 @@ class AbsoluteStrengthTest {
         PgdAttack pgd = PgdAttack.linf().eps(0.2).steps(40).stepSize(0.01).seed(5);
         assertThatProportion(success(pgd.targeted(TargetSelection.random(3)).run(model, data), 0.2)).lowerBound().isAtLeast(FLOOR_PGD_TARGETED);
         assertThatProportion(success(pgd.targeted(TargetSelection.leastLikely()).run(model, data), 0.2)).lowerBound().isAtLeast(FLOOR_PGD_LEAST_LIKELY);
+        // Given targets: the class after the label, for every sample; each success must be exactly that class.
+        int[] next = java.util.Arrays.stream(data.labels()).map(y -> (y + 1) % 10).toArray();
+        AttackResult given = pgd.targeted(TargetSelection.given(next)).run(model, data);
+        for (int i = 0; i < N; i++) assertThat(given.single().sample(i).target()).isEqualTo(next[i]);
+        assertThatProportion(success(given, 0.2)).lowerBound().isAtLeast(FLOOR_PGD_GIVEN);
         PgdAttack l2 = PgdAttack.l2().eps(4.0).steps(40).stepSize(0.2).seed(5);
         assertThatProportion(success(l2.targeted(TargetSelection.random(3)).run(model, data), 4.0)).lowerBound().isAtLeast(FLOOR_PGD_TARGETED);
     }
@@ -109,6 +114,8 @@ class AbsoluteStrengthTest {
     static final double FLOOR_PGD_TARGETED = 0.60;
     /** PGD-Linf eps 0.2, 40 x 0.01, least-likely targets: 0.569 [0.432, 0.698]. */
     static final double FLOOR_PGD_LEAST_LIKELY = 0.30;
+    /** PGD-Linf eps 0.2, 40 x 0.01, the class after the label as given target: 0.810 [0.686, 0.901]. */
+    static final double FLOOR_PGD_GIVEN = 0.55;
     /** C&W-L2 4 x 50 within L2 3.0: 0.845 [0.726, 0.927] (within 1.5: 0.552). */
     static final double FLOOR_CW = 0.60;
     /** C&W-L2 4 x 50, random targets, within L2 5.0: 0.741 [0.610, 0.847] (within 3.0: 0.431 [0.302, 0.568]; 1.5: 0.241). */

@@ -30,4 +30,23 @@ public final class SyntheticResults {
         return new AttackResult("Synthetic", "Synthetic(eps " + java.util.Arrays.toString(eps) + ")", Map.of(), Norm.LINF,
                 "victim-x", data, cleanPredictions, List.copyOf(perEps), new Counts(0, 0), 0);
     }
+
+    /**
+     * One eps, untargeted, with the given per-sample distances and clean inputs {@code features} [n, 1, 2, 2], for
+     * metrics that read distances and input norms (MinimalPerturbation).
+     */
+    public static AttackResult withDistances(int[] labels, int[] cleanPredictions, double eps, boolean[] success,
+                                             double[] distances, float[][] features, Norm norm) {
+        int n = labels.length;
+        List<String> classes = new ArrayList<>();
+        for (int k = 0; k < 10; k++) classes.add("c" + k);
+        Dataset data = new Dataset("synthetic", Split.TEST, Nd4j.createFromArray(features).reshape(n, 1, 2, 2), labels, classes,
+                "synthetic", "synthetic (" + n + ")");
+        int[] adv = new int[n];
+        for (int i = 0; i < n; i++) adv[i] = success[i] ? (labels[i] + 1) % 10 : cleanPredictions[i];
+        EpsResult r = new EpsResult(eps, "Minimal(eps=" + eps + ")", data.features(), labels, cleanPredictions, null, adv, success,
+                distances, new int[n], 0L, 0);
+        return new AttackResult("Minimal", "Minimal(eps=" + eps + ")", Map.of(), norm, "victim-x", data, cleanPredictions,
+                List.of(r), new Counts(0, 0), 0);
+    }
 }

@@ -46,7 +46,7 @@ class EvalEvasionSuiteTest {
         assertThat(root.get("total_gradient_evaluations").asLong()).isEqualTo(gradients);
         JsonNode masking = root.get("masking");
         assertThat(masking.get("suspected").asBoolean()).as("%s", masking).isFalse();
-        assertThat(masking.get("checks")).hasSize(5);
+        assertThat(masking.get("checks")).hasSize(6);
         assertThat(root.get("results").get(0).get("forward_evaluations").asLong()).isPositive();
     }
 

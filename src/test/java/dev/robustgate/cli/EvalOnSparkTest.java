@@ -32,7 +32,7 @@ class EvalOnSparkTest {
         JsonNode here = evalJson("here", Map.of(), run);
         JsonNode spark = evalJson("spark", Map.of(), concat(run, "--engine", "spark", "--master", "local[2]", "--partitions", "3"));
         assertThat(spark.get("engine").asText()).isEqualTo("spark local[2], 3 partitions");
-        assertThat(spark.get("masking").get("checks")).hasSize(5);
+        assertThat(spark.get("masking").get("checks")).hasSize(6);
         assertThat(numbers(spark)).isEqualTo(numbers(here));
     }
 

@@ -13,6 +13,7 @@ import static dev.robustgate.metric.MaskingChecks.FGSM_BEATS_PGD;
 import static dev.robustgate.metric.MaskingChecks.RISES_WITH_EPS;
 import static dev.robustgate.metric.MaskingChecks.UNBOUNDED_ABOVE_CHANCE;
 import static dev.robustgate.metric.MaskingChecks.USELESS_GRADIENTS;
+import static dev.robustgate.metric.MaskingChecks.RANDOMISED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -34,11 +35,20 @@ class MaskingChecksTest {
     }
 
     @Test
+    void aRandomisedModelIsFlaggedAndADeterministicOneIsNot() {
+        MaskingCheck noisy = MaskingChecks.randomised(dev.robustgate.defense.RandomNoiseDefense.of(mlp, 0.1, 3), data);
+        assertThat(noisy.suspected()).as("%s", noisy).isTrue();
+        assertThat(noisy.evidence()).contains("EOT").contains(N + " of " + N);
+        MaskingCheck plain = MaskingChecks.randomised(mlp, data);
+        assertThat(plain.suspected()).as("%s", plain).isFalse();
+    }
+
+    @Test
     void anHonestModelRaisesNoFlag() {
         MaskingReport report = CHECKS.run(mlp, data);
         assertThat(report.flags()).as(report.toString()).isEmpty();
         assertThat(report.checks()).extracting(MaskingCheck::name)
-                .containsExactly(RISES_WITH_EPS, UNBOUNDED_ABOVE_CHANCE, BLACK_BOX_BEATS_WHITE_BOX, FGSM_BEATS_PGD, USELESS_GRADIENTS);
+                .containsExactly(RISES_WITH_EPS, UNBOUNDED_ABOVE_CHANCE, BLACK_BOX_BEATS_WHITE_BOX, FGSM_BEATS_PGD, USELESS_GRADIENTS, RANDOMISED);
         assertThat(report.summary()).startsWith("no sign of gradient masking on fashion-mlp-small");
         assertThat(report.gradients().uselessFraction().successes()).isZero();
     }

@@ -8,6 +8,10 @@ package org.nd4j.nativeblas;
  * {@code isUseONEDNN()}. The lookup always fails there, so convolution and pooling layers never
  * use oneDNN, even in the oneDNN build of libnd4j (measured: training is im2col-bound). This class
  * answers the old lookup with the current environment's value, and changes nothing else.
+ *
+ * <p>It lives in RobustGate's test classes, which its own test runs, benchmarks and CLI put on the
+ * classpath: the published jar does not carry it, so a project that uses RobustGate as a library
+ * keeps DL4J's behaviour for its own training (see {@code dev.robustgate.model.OneDnnLayers}).
  */
 public final class Nd4jCpu {
     private Nd4jCpu() {

@@ -1,0 +1,142 @@
+package dev.robustgate.attack;
+
+import dev.robustgate.model.DifferentiableClassifier;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The losses APGD ascends (Croce &amp; Hein 2020), per row, with their input gradients.
+ *
+ * <ul>
+ *   <li>CE: cross-entropy of the label (untargeted), or minus that of the target (targeted).</li>
+ *   <li>DLR: -(z_y - max_{i != y} z_i) / (z_pi1 - z_pi3), shift and scale invariant in the logits.</li>
+ *   <li>targeted DLR: -(z_y - z_t) / (z_pi1 - (z_pi3 + z_pi4) / 2), pi the logits sorted descending.</li>
+ * </ul>
+ *
+ * A {@link DifferentiableClassifier} offers only the cross-entropy gradient. For weights w over the
+ * logits with sum_c w_c = 0, grad sum_c w_c z_c = -sum_c w_c grad CE_c exactly (the logsumexp terms
+ * cancel), so a DLR gradient costs one cross-entropy gradient per distinct class it involves: 3 for
+ * DLR (y, the best other, pi3), up to 4 for targeted DLR (y, t, pi3, pi4), each counted.
+ */
+enum MarginLoss {
+    CE("CE"), DLR("DLR"), TARGETED_DLR("DLR-T");
+
+    private static final double TINY = 1e-12;
+    private final String label;
+
+    MarginLoss(String label) {
+        this.label = label;
+    }
+
+    String label() {
+        return label;
+    }
+
+    /**
+     * Loss per row at the given logits [k, K]. {@code targets} is null for CE and DLR untargeted; for
+     * CE with targets it is minus the targets' cross-entropy; TARGETED_DLR needs targets.
+     */
+    double[] values(double[][] z, int[] labels, int[] targets) {
+        double[] out = new double[z.length];
+        for (int i = 0; i < z.length; i++) out[i] = value(z[i], labels[i], targets == null ? -1 : targets[i]);
+        return out;
+    }
+
+    private double value(double[] z, int y, int t) {
+        if (this == CE) {
+            double lse = logSumExp(z);
+            return t < 0 ? lse - z[y] : -(lse - z[t]);
+        }
+        int[] pi = descending(z);
+        if (this == DLR) {
+            double other = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < z.length; c++) if (c != y) other = Math.max(other, z[c]);
+            return -(z[y] - other) / (z[pi[0]] - z[pi[2]] + TINY);
+        }
+        return -(z[y] - z[t]) / (z[pi[0]] - (z[pi[2]] + z[pi[3]]) / 2 + TINY);
+    }
+
+    /** An input gradient and how many gradient evaluations each row took for it. */
+    record Gradient(INDArray value, int callsPerRow) {}
+
+    /** d loss / d input per row, flat [k, D], at {@code x} (shaped as the model takes it) with logits {@code z}. */
+    Gradient gradient(DifferentiableClassifier model, INDArray x, double[][] z, int[] labels, int[] targets) {
+        int k = z.length;
+        long d = x.length() / k;
+        if (this == CE) {
+            INDArray g = model.lossGradient(x, targets == null ? labels : targets).reshape(k, d);
+            return new Gradient(targets == null ? g : g.negi(), 1);
+        }
+        // Per row: logit weights w (summing to 0) with grad loss = sum_c w_c grad z_c = -sum_c w_c grad CE_c.
+        @SuppressWarnings("unchecked")
+        Map<Integer, Double>[] weights = new Map[k];
+        int slots = 0;
+        for (int i = 0; i < k; i++) {
+            weights[i] = logitWeights(z[i], labels[i], targets == null ? -1 : targets[i]);
+            slots = Math.max(slots, weights[i].size());
+        }
+        INDArray total = Nd4j.zeros(x.dataType(), k, d);
+        for (int s = 0; s < slots; s++) {
+            int[] cls = new int[k];
+            double[] w = new double[k];
+            for (int i = 0; i < k; i++) {
+                var entries = weights[i].entrySet().toArray(new Map.Entry[0]);
+                if (s < entries.length) {
+                    cls[i] = (Integer) entries[s].getKey();
+                    w[i] = -(Double) entries[s].getValue();
+                } else {
+                    cls[i] = labels[i]; // padding: weight 0
+                }
+            }
+            INDArray g = model.lossGradient(x, cls).reshape(k, d);
+            total.addi(g.muliColumnVector(Nd4j.createFromArray(w).castTo(g.dataType()).reshape(k, 1)));
+        }
+        return new Gradient(total, slots);
+    }
+
+    /** The logit weights of the DLR losses' gradients (see the class comment), merged per class. */
+    private Map<Integer, Double> logitWeights(double[] z, int y, int t) {
+        int[] pi = descending(z);
+        Map<Integer, Double> w = new LinkedHashMap<>();
+        if (this == DLR) {
+            int other = pi[0] == y ? pi[1] : pi[0];
+            double num = z[y] - z[other];
+            double den = z[pi[0]] - z[pi[2]] + TINY;
+            // loss = -num/den: d/dz = -(dnum)/den + num * (dden) / den^2
+            w.merge(y, -1 / den, Double::sum);
+            w.merge(other, 1 / den, Double::sum);
+            w.merge(pi[0], num / (den * den), Double::sum);
+            w.merge(pi[2], -num / (den * den), Double::sum);
+        } else {
+            double num = z[y] - z[t];
+            double den = z[pi[0]] - (z[pi[2]] + z[pi[3]]) / 2 + TINY;
+            w.merge(y, -1 / den, Double::sum);
+            w.merge(t, 1 / den, Double::sum);
+            w.merge(pi[0], num / (den * den), Double::sum);
+            w.merge(pi[2], -num / (2 * den * den), Double::sum);
+            w.merge(pi[3], -num / (2 * den * den), Double::sum);
+        }
+        w.values().removeIf(v -> v == 0.0);
+        return w;
+    }
+
+    static int[] descending(double[] z) {
+        Integer[] idx = new Integer[z.length];
+        for (int i = 0; i < z.length; i++) idx[i] = i;
+        java.util.Arrays.sort(idx, (a, b) -> Double.compare(z[b], z[a]));
+        int[] out = new int[z.length];
+        for (int i = 0; i < z.length; i++) out[i] = idx[i];
+        return out;
+    }
+
+    private static double logSumExp(double[] z) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (double v : z) m = Math.max(m, v);
+        double s = 0;
+        for (double v : z) s += Math.exp(v - m);
+        return m + Math.log(s);
+    }
+}
