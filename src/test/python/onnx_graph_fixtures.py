@@ -9,6 +9,8 @@ model: a batch of inputs, labels, torch's logits (the softmax's input) and torch
 of the summed cross-entropy, as ONNX TensorProto files.
 
 Run: /usr/bin/python3 src/test/python/onnx_graph_fixtures.py   (torch 1.13, onnx; about 5 s)
+     /usr/bin/python3 src/test/python/onnx_graph_fixtures.py --bench-model target/bench_resnet.onnx
+       (a 1x28x28 residual CNN with BatchNorm for GraphMemoryBenchmark; prints torch's input-gradient time)
 """
 import os
 import numpy as np
@@ -54,6 +56,47 @@ class TinyResNet(nn.Module):
         return F.softmax(self.logits(x), dim=1)
 
 
+class BenchResNet(nn.Module):
+    """A Fashion-MNIST-sized residual CNN with BatchNorm (random weights): timing and memory only."""
+
+    def __init__(self, width=32):
+        super().__init__()
+        def block(cin, cout, stride):
+            return nn.ModuleDict({"c1": nn.Conv2d(cin, cout, 3, stride, 1, bias=False), "b1": nn.BatchNorm2d(cout),
+                                  "c2": nn.Conv2d(cout, cout, 3, 1, 1, bias=False), "b2": nn.BatchNorm2d(cout),
+                                  "skip": nn.Conv2d(cin, cout, 1, stride, bias=False)})
+        self.stem = nn.Conv2d(1, width, 3, padding=1, bias=False)
+        self.bn = nn.BatchNorm2d(width)
+        self.blocks = nn.ModuleList([block(width, width, 1), block(width, 2 * width, 2), block(2 * width, 4 * width, 2)])
+        self.fc = nn.Linear(4 * width, 10)
+
+    def forward(self, x):
+        h = F.relu(self.bn(self.stem(x)))
+        for b in self.blocks:
+            y = F.relu(b["b1"](b["c1"](h)))
+            h = F.relu(b["b2"](b["c2"](y)) + b["skip"](h))
+        return self.fc(h.mean(dim=(2, 3)))
+
+
+def export_bench_model(path, n=10000, batch=1000):
+    torch.manual_seed(3)
+    model = BenchResNet().eval()
+    torch.onnx.export(model, torch.rand(2, 1, 28, 28), path, opset_version=13, do_constant_folding=False,
+                      training=torch.onnx.TrainingMode.PRESERVE, input_names=["input"], output_names=["logits"],
+                      dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})
+    import time
+    torch.set_num_threads(2)
+    x = torch.rand(n, 1, 28, 28)
+    y = torch.randint(0, 10, (n,))
+    for rep in range(2):
+        t0 = time.time()
+        for i in range(0, n, batch):
+            xb = x[i:i + batch].clone().requires_grad_(True)
+            F.cross_entropy(model(xb), y[i:i + batch], reduction="sum").backward()
+        dt = time.time() - t0
+        print("torch CPU input gradients (2 threads): %.2f s, %.0f gradients/s" % (dt, n / dt))
+
+
 def save(array, path):
     with open(path, "wb") as f:
         f.write(numpy_helper.from_array(array).SerializeToString())
@@ -95,4 +138,8 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+    if len(sys.argv) == 3 and sys.argv[1] == "--bench-model":
+        export_bench_model(sys.argv[2])   # not committed: written where asked, e.g. target/bench_resnet.onnx
+    else:
+        main()

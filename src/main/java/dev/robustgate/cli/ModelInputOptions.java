@@ -14,17 +14,17 @@ import java.util.List;
  * attacks; the model sees {@code (min + x * (max - min) - mean) / std} (see InputSpec).
  */
 final class ModelInputOptions {
-    @Option(names = "--input-shape", split = ",", paramLabel = "C,H,W|D",
+    @Option(names = "--input-shape", split = ",", paramLabel = "C,H,W|D", hideParamSyntax = true,
             description = "The model's input per sample, e.g. 3,32,32 (default: what the file states, else the data's shape).")
     long[] shape;
-    @Option(names = "--input-range", split = ",", paramLabel = "MIN,MAX",
+    @Option(names = "--input-range", split = ",", paramLabel = "MIN,MAX", hideParamSyntax = true,
             description = "The raw value range the model was trained on, e.g. 0,255 (default: 0,1).")
     double[] range;
-    @Option(names = "--mean", split = ",", paramLabel = "M1,M2,...", description = "Per-channel mean the model subtracts (one value, or one per channel).")
+    @Option(names = "--mean", split = ",", paramLabel = "M1,M2,...", hideParamSyntax = true, description = "Per-channel mean the model subtracts (one value, or one per channel).")
     double[] mean;
-    @Option(names = "--std", split = ",", paramLabel = "S1,S2,...", description = "Per-channel std the model divides by (one value, or one per channel).")
+    @Option(names = "--std", split = ",", paramLabel = "S1,S2,...", hideParamSyntax = true, description = "Per-channel std the model divides by (one value, or one per channel).")
     double[] std;
-    @Option(names = "--classes", split = ",", paramLabel = "NAME,...", description = "Class names, in the model's output order.")
+    @Option(names = "--classes", split = ",", paramLabel = "NAME,...", hideParamSyntax = true, description = "Class names, in the model's output order.")
     List<String> classes;
 
     boolean any() {
@@ -57,6 +57,11 @@ final class ModelInputOptions {
             if (mean != null) InputSpec.pixels(mean.length).withMean(mean);
             if (range != null) InputSpec.pixels(1).withRange(range[0], range[1]);
         }
+    }
+
+    /** The declaration as given, for commands without data (serve): the file's own shape where no --input-shape was given. */
+    InputDeclaration declaration() {
+        return new InputDeclaration(shape, range, mean, std, classes, null);
     }
 
     /** The declaration, with the data's sample shape where no --input-shape was given. */

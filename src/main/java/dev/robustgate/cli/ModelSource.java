@@ -82,6 +82,11 @@ final class ModelSource {
         return m;
     }
 
+    /** The model, white or black box, with the input the options declare (or the file states): for serve, which has no data. */
+    Classifier loadAny(Victims victims, ModelInputOptions input) {
+        return victim != null ? victims.classifier(victim) : ModelFiles.load(model, input.declaration());
+    }
+
     /**
      * The model as an engine loads it on other machines: a victim by name (from the fixture cache,
      * which executors must share), a model file by its SHA-256.

@@ -24,10 +24,14 @@ import java.util.concurrent.CountDownLatch;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve a victim or a model file over HTTP (GET /info, POST /predict) until stopped.",
+                "Clients send pixels in [0,1]; a --model file's own range and normalisation (--input-range, --mean, --std) are applied inside.",
                 "Listens on loopback unless --bind names another address."})
 final class ServeCommand implements Callable<Integer> {
     @ArgGroup(multiplicity = "1")
     ModelSource source;
+
+    @picocli.CommandLine.Mixin
+    ModelInputOptions input;
 
     @Option(names = "--port", required = true, paramLabel = "P", description = "TCP port; 0 picks a free one (printed).")
     int port;
@@ -71,8 +75,8 @@ final class ServeCommand implements Callable<Integer> {
         PredictionServer.Settings settings = settings();
         InetSocketAddress address = address();
         Victims victims = Victims.standard();
-        source.checked(victims);
-        Classifier model = source.load(victims);
+        source.checked(victims, input);
+        Classifier model = source.loadAny(victims, input);
         PredictionServer server;
         try {
             server = PredictionServer.start(model, settings, address);

@@ -12,7 +12,7 @@ import dev.robustgate.extraction.KnockoffNets;
 import dev.robustgate.extraction.QuerySets;
 import dev.robustgate.extraction.QueryStrategy;
 import dev.robustgate.fixture.Architectures;
-import dev.robustgate.fixture.Victim;
+import dev.robustgate.model.Classifier;
 import dev.robustgate.fixture.Victims;
 import dev.robustgate.metric.KnockoffEvaluation;
 import dev.robustgate.model.QueryBudget;
@@ -33,10 +33,14 @@ import java.util.concurrent.Callable;
  * writing agreement and accuracy against the number of queries.
  */
 @Command(name = "steal", mixinStandardHelpOptions = true,
-        description = "Copy a victim through its prediction API with Knockoff Nets; report agreement and accuracy vs queries.")
+        description = "Copy a victim or a model file (any ONNX model, white or black box) through its prediction API with Knockoff Nets; report agreement and accuracy vs queries.")
 final class StealCommand implements Callable<Integer> {
-    @Option(names = "--victim", required = true, paramLabel = "NAME", description = "A named victim (trained and cached on first use).")
-    String victim;
+    @picocli.CommandLine.ArgGroup(multiplicity = "1")
+    ModelSource source;
+    @picocli.CommandLine.Mixin
+    ModelInputOptions input;
+    @Option(names = "--data", paramLabel = "NAME", description = "--model only: the dataset the model classifies (default: fashion-mnist); a victim brings its own.")
+    String data;
     @Option(names = "--strategy", required = true, paramLabel = "gaussian|uniform|mnist|fashion-mnist|own|adaptive",
             description = "Query set: pixel noise, another dataset's images, the victim's own training images (upper bound), or the adaptive bandit.")
     String strategy;
@@ -82,25 +86,33 @@ final class StealCommand implements Callable<Integer> {
         }
         Victims victims = Victims.standard();
         // Every option is checked before the victim is loaded: loading may train it for minutes.
+        source.checked(victims, input);
         requireKnownStrategy(victims);
+        String victim = source.label();
+        if (source.victim != null && data != null) throw new IllegalArgumentException("--data applies to --model only (a victim brings its own dataset)");
+        if (source.victim == null && arch.equals("same")) {
+            throw new IllegalArgumentException("--arch same copies a named victim's architecture; for --model give --arch mlp or a victim architecture");
+        }
         String knockoffArch = arch.equals("same") ? victims.spec(victim).architecture() : arch.equals("mlp") ? "mlp-256" : arch;
         Architectures.requireKnown(knockoffArch);
         Path jsonOut = json == null ? null : OutputFiles.writable("--json", json);
         Path plotOut = plot == null ? null : OutputFiles.writable("--plot", plot);
-        Victim v = victims.get(victim);
-        String dataset = v.metadata().spec().dataset();
+        String dataset = source.victim != null ? victims.spec(victim).dataset() : data != null ? data : "fashion-mnist";
         Dataset test = victims.data().load(dataset, Split.TEST);
-        QueryStrategy queries = strategy(victims, v, dataset);
+        // A black box (an ONNX model through ONNX Runtime) is enough: the thief only queries.
+        Classifier model = source.loadAny(victims, input, test);
+        String architecture = source.victim != null ? victims.spec(victim).architecture() : "model file";
+        QueryStrategy queries = strategy(victims, model, dataset);
         KnockoffNets thief = KnockoffNets.builder(queries, budget,
                         (shape, k, s) -> Architectures.build(knockoffArch, shape, k, 1e-3, s), Architectures.layoutOf(knockoffArch))
                 .labels(labelMode).epochs(epochs).seed(seed).checkpoints(checkpoints != null ? checkpoints : defaultCheckpoints(budget))
                 .build();
         KnockoffEvaluation.Report report;
-        try (PredictionServer server = PredictionServer.start(v.model(), PredictionServer.Settings.open().withPolicy(outputPolicy))) {
+        try (PredictionServer server = PredictionServer.start(model, PredictionServer.Settings.open().withPolicy(outputPolicy))) {
             RemoteClassifier api = RemoteClassifier.at(server.uri()).budget(QueryBudget.of(budget)).connect();
             System.out.printf(Locale.ROOT, "stealing %s (%s) through %s with %s, %s labels, knockoff %s, budget %d%n",
-                    victim, v.metadata().spec().architecture(), server.uri(), queries.describe(), labels, knockoffArch, budget);
-            report = KnockoffEvaluation.run(thief, api, v.model(), test);
+                    victim, architecture, server.uri(), queries.describe(), labels, knockoffArch, budget);
+            report = KnockoffEvaluation.run(thief, api, model, test);
         }
         for (KnockoffEvaluation.Point p : report.curve()) {
             System.out.printf(Locale.ROOT, "  %7d queries: agreement %s, accuracy %s%n", p.queries(),
@@ -134,8 +146,8 @@ final class StealCommand implements Callable<Integer> {
         return 0;
     }
 
-    private QueryStrategy strategy(Victims victims, Victim v, String dataset) {
-        long[] shape = v.model().sampleShape();
+    private QueryStrategy strategy(Victims victims, Classifier model, String dataset) {
+        long[] shape = model.sampleShape();
         return switch (strategy) {
             case "gaussian" -> QuerySets.gaussian(shape, noiseMean, noiseStd, seed);
             case "uniform" -> QuerySets.uniform(shape, seed);

@@ -96,8 +96,10 @@ final class BaselineGate {
         String spec = RunningSpec.className().map(c -> " -Dtest=" + c).orElse("");
         String standardFile = Baselines.standard().file().equals(baselines.file()) ? ""
                 : " -D" + Baselines.FILE_PROPERTY + "=" + baselines.file();
+        // The CLI form only where there is a CLI: RobustGate's own repository, not a project using the jar.
+        boolean cli = java.nio.file.Files.isRegularFile(java.nio.file.Paths.get(System.getProperty("robustgate.project.dir", "."), "robustgate"));
         return "mvn test" + spec + standardFile + " -D" + Baselines.UPDATE_PROPERTY + "=true"
-                + " (or ./robustgate baseline --update" + RunningSpec.className().map(c -> " --select " + c).orElse("") + ")";
+                + (cli ? " (or ./robustgate baseline --update" + RunningSpec.className().map(c -> " --select " + c).orElse("") + ")" : "");
     }
 
     private static String describeMethod(String method) {

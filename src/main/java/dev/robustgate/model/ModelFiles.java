@@ -127,7 +127,7 @@ public final class ModelFiles {
     public static DifferentiableClassifier whiteBox(Classifier model) {
         if (model instanceof DifferentiableClassifier d) return d;
         throw new IllegalArgumentException(model.name() + " is a black box (scores only), so white-box attacks "
-                + "cannot run on it; use --attack square");
+                + "cannot run on it; steal works on it, and SquareAttack through the Java API");
     }
 
     /**

@@ -124,6 +124,14 @@ class BaselineEdgesTest {
     }
 
     @Test
+    void aCorruptFileNamesTheLineItBreaksOn() throws Exception {
+        Path f = dir.resolve("broken.json");
+        Files.writeString(f, "{\n  \"format\": 1,\n  \"gates\": {,\n}");
+        assertThatThrownBy(() -> new Baselines(f, CLOCK).entries()).hasMessageContaining("corrupt baseline file")
+                .hasMessageContaining("(line 3)");
+    }
+
+    @Test
     void theStandardFileIsTheProperty_elseRobustnessSpecs_elseTheConsumerDefault() throws Exception {
         String dirBefore = System.getProperty("robustgate.project.dir"), fileBefore = System.getProperty(Baselines.FILE_PROPERTY),
                 updateBefore = System.getProperty(Baselines.UPDATE_PROPERTY);

@@ -125,4 +125,17 @@ class ModelFileOptionsTest {
         assertThat(root.get("results").get(0).get("gradient_evaluations").asLong()).isGreaterThan(0);
         assertOneLineExitTwo(eval("--model", grey.toString(), "--mean", "0.1,0.2"), "mean has 2 values for 1 channels");
     }
+
+    @Test
+    void aModelFileCanBeStolenWithTheSameInputOptions() throws IOException {
+        Path grey = cnn(1, "grey.zip");
+        CliRun.Result r = CliRun.run("steal", "--model", grey.toString(), "--mean", "0.2860", "--std", "0.3530",
+                "--strategy", "uniform", "--budget", "200", "--checkpoints", "200", "--epochs", "1", "--arch", "mlp");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(0);
+        assertThat(r.out()).contains("stealing " + grey + " (model file)").contains("200 queries used");
+        assertOneLineExitTwo(CliRun.run("steal", "--model", grey.toString(), "--strategy", "uniform", "--budget", "10"),
+                "--arch same copies a named victim's architecture");
+        assertOneLineExitTwo(CliRun.run("steal", "--victim", "fashion-mlp-small", "--std", "0.5", "--strategy", "uniform",
+                "--budget", "10"), "--std", "applies to --model only");
+    }
 }

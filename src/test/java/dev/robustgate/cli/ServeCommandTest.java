@@ -65,6 +65,43 @@ class ServeCommandTest {
     }
 
     @Test
+    void servesAModelFileWithTheDeclaredInput(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        var net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+                .seed(5).list()
+                .layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(5, 5).nIn(3).nOut(4).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder().nOut(10)
+                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
+                .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(8, 8, 3)).build());
+        net.init();
+        java.nio.file.Path zip = dir.resolve("colour.zip");
+        org.deeplearning4j.util.ModelSerializer.writeModel(net, zip.toFile(), false);
+        ServeCommand serve = new ServeCommand();
+        CommandLine cli = new CommandLine(serve);
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute(
+                "--model", zip.toString(), "--input-shape", "3,8,8", "--mean", "0.5,0.4,0.3", "--std", "0.25,0.25,0.2", "--port", "0"));
+        try {
+            await().atMost(Duration.ofMinutes(5)).until(() -> serve.running != null || exit.isDone());
+            assertThat(exit).isNotDone();
+            RemoteClassifier remote = RemoteClassifier.at(serve.running.uri()).timeout(Duration.ofSeconds(60)).connect();
+            assertThat(remote.sampleShape()).containsExactly(3, 8, 8);
+            assertThat(remote.numClasses()).isEqualTo(10);
+            var x = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 3, 8, 8);
+            var local = dev.robustgate.model.ModelFiles.load(zip, new dev.robustgate.model.InputDeclaration(
+                    new long[]{3, 8, 8}, null, new double[]{0.5, 0.4, 0.3}, new double[]{0.25, 0.25, 0.2}, null, null));
+            double[][] served = remote.probabilities(x).toDoubleMatrix(), expected = local.probabilities(x).toDoubleMatrix();
+            for (int i = 0; i < 2; i++) {
+                assertThat(served[i]).containsExactly(expected[i], org.assertj.core.api.Assertions.within(1e-6));
+            }
+        } finally {
+            serve.stop.countDown();
+        }
+        assertThat(exit.join()).isZero();
+        CliRun.Result r = CliRun.run("serve", "--victim", "fashion-mlp-ci", "--mean", "0.5", "--port", "0");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.errLines()).singleElement().asString().contains("--mean: applies to --model only");
+    }
+
+    @Test
     void aWriteThatFailsAfterTheWorkIsOneLineNotAStackTrace() {
         CommandLine cli = RobustGateCli.commandLine();
         cli.addSubcommand("late-write", new LateWrite());

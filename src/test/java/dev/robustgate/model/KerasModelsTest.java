@@ -1,11 +1,10 @@
 package dev.robustgate.model;
 
 import dev.robustgate.RobustGateException;
+import dev.robustgate.model.TestModelFiles.Model;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -14,32 +13,26 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The PyTorch reference's LeNet, exported to Keras HDF5 (/work/ref-out, see the reference's README),
- * loads as a victim whose predictions are torch's. Skipped where the reference outputs are absent.
+ * The PyTorch reference's LeNet, exported to Keras HDF5 (committed under src/test/resources/reference by
+ * src/test/python/make_test_models.sh), loads as a victim whose predictions are torch's.
  */
 class KerasModelsTest {
-    static final Path REF = Path.of(System.getProperty("robustgate.reference.dir", "/work/ref-out"));
-
     static INDArray firstImagesNchw(int n) {
-        INDArray x = Nd4j.createFromNpyFile(REF.resolve("x_test_first1000_nchw.npy").toFile());
-        return x.get(NDArrayIndex.interval(0, n)).castTo(DataType.FLOAT).dup();
+        return Model.LENET.images(n);
     }
 
     @Test
     void inferenceFileWithoutLossLoadsWithTorchsPredictionsAndGivesGradients() {
-        Path h5 = REF.resolve("lenet_fmnist_keras.h5");
-        assumeTrue(Files.isRegularFile(h5), "reference outputs not present");
+        Path h5 = Model.LENET.keras();
         Dl4jClassifier model = KerasModels.load(h5);
         assertThat(model.layout()).isEqualTo(InputLayout.NHWC);
         assertThat(model.sampleShape()).containsExactly(1, 28, 28);
         assertThat(model.numClasses()).isEqualTo(10);
         int n = 200;
         INDArray x = firstImagesNchw(n);
-        INDArray torch = Nd4j.createFromNpyFile(REF.resolve("torch_probs_first1000.npy").toFile())
-                .get(NDArrayIndex.interval(0, n)).castTo(DataType.FLOAT);
+        INDArray torch = Transforms.softmax(Model.LENET.torchLogits().get(NDArrayIndex.interval(0, n)), true);
         INDArray probs = model.probabilities(x);
         double maxDiff = Transforms.abs(probs.sub(torch)).maxNumber().doubleValue();
         assertThat(maxDiff).as("max |p_dl4j - p_torch| over %d images", n).isLessThan(1e-4);
@@ -54,9 +47,8 @@ class KerasModelsTest {
 
     @Test
     void trainingFileWithLossLoadsTheSameModel() {
-        Path inference = REF.resolve("lenet_fmnist_keras.h5");
-        Path train = REF.resolve("lenet_fmnist_keras_train.h5");
-        assumeTrue(Files.isRegularFile(train) && Files.isRegularFile(inference), "reference outputs not present");
+        Path inference = Model.LENET.keras();
+        Path train = TestModelFiles.resource("reference/lenet_fmnist_keras_train.h5");
         INDArray x = firstImagesNchw(50);
         int[] labels = new int[50];
         INDArray a = KerasModels.load(train).lossGradient(x, labels);

@@ -238,6 +238,54 @@ class PredictionServerLoadTest {
         });
     }
 
+    @Test
+    void keepAlivePipeliningAndExpectContinueAreServedInOrder() {
+        server = PredictionServer.start(toy(), PredictionServer.Settings.open());
+        String body = "{\"inputs\":[" + row(0.5) + "]}";
+        assertTimeoutPreemptively(HANG_GUARD, () -> {
+            try (Socket s = new Socket(server.uri().getHost(), server.uri().getPort())) {
+                s.setSoTimeout(60_000);
+                OutputStream out = s.getOutputStream();
+                InputStream in = s.getInputStream();
+                // curl's way with bodies over 1 KB: headers first, the body only after "100 Continue".
+                out.write(("POST /predict HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: " + body.length() + "\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                assertThat(new String(in.readNBytes(25), StandardCharsets.ISO_8859_1)).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+                // The body, then two more requests in the same write: three answers, in order, on one connection.
+                out.write((body + "GET /info HTTP/1.1\r\n\r\nGET /nothing HTTP/1.1\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                String answers = readAll(in);
+                assertThat(answers.split("HTTP/1.1 ", -1)).hasSize(4);
+                assertThat(answers).startsWith("HTTP/1.1 200 ").contains("\"probabilities\"");
+                assertThat(answers.indexOf("\"sample_shape\"")).isGreaterThan(answers.indexOf("\"probabilities\""));
+                assertThat(answers.indexOf("HTTP/1.1 404 ")).isGreaterThan(answers.indexOf("\"sample_shape\""));
+            }
+            assertThat(server.queriesAnswered()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void connectionsBeyondTheCapAreClosedAtOnceAndTheOthersStillServed() {
+        server = PredictionServer.start(toy(), PredictionServer.Settings.open()
+                .withLimits(HttpLimits.forThisMachine().withMaxConnections(4).withRequestDeadline(Duration.ofSeconds(60))));
+        assertTimeoutPreemptively(HANG_GUARD, () -> {
+            for (int i = 0; i < 4; i++) trickle(server.uri(), "GET /info HTTP/1.1\r\nX-Hold: ");
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                try (Socket extra = new Socket(server.uri().getHost(), server.uri().getPort())) {
+                    extra.setSoTimeout(60_000);
+                    return extra.getInputStream().read() < 0;    // closed by the server without an answer
+                } catch (java.net.SocketException reset) {
+                    return true;                                  // closed, seen as a reset
+                }
+            });
+            assertThat(server.transportCounts().connectionsRefused()).isPositive();
+            for (Socket s : attackers) s.close();
+            // Once the holders are gone, new clients are served again.
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
+                    exchange("GET /info HTTP/1.1\r\nConnection: close\r\n\r\n").startsWith("HTTP/1.1 200 "));
+        });
+    }
+
     private String exchange(String request) throws IOException {
         try (Socket s = new Socket(server.uri().getHost(), server.uri().getPort())) {
             s.setSoTimeout(60_000);

@@ -136,7 +136,11 @@ public final class ServeLoadBenchmark {
         long[] full = new long[shape.length + 1];
         full[0] = n;
         System.arraycopy(shape, 0, full, 1, shape.length);
-        return Nd4j.rand(new org.nd4j.linalg.api.rng.DefaultRandom(seed), full).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
+        Random r = new Random(seed);
+        long length = java.util.Arrays.stream(full).reduce(1, (a, b) -> a * b);
+        float[] v = new float[(int) length];
+        for (int i = 0; i < v.length; i++) v[i] = r.nextFloat();
+        return Nd4j.create(v, full, 'c');
     }
 
     /** Sends a request a byte every 100 ms; when the server cuts it off, counts that and starts again. */

@@ -2,9 +2,7 @@ package com.acme;
 
 import dev.robustgate.attack.PgdAttack;
 import dev.robustgate.data.Dataset;
-import dev.robustgate.junit.RobustnessSpec;
-import dev.robustgate.junit.Samples;
-import dev.robustgate.junit.Victim;
+import dev.robustgate.junit.*;
 import dev.robustgate.model.DifferentiableClassifier;
 import org.junit.jupiter.api.Test;
 

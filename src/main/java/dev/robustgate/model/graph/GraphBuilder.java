@@ -33,6 +33,7 @@ public final class GraphBuilder {
     private final List<String> outputs = new ArrayList<>();
     private final Map<String, INDArray> constants = new LinkedHashMap<>();
     private final List<Node> nodes = new ArrayList<>();
+    private boolean foldBatchNorm = true;
 
     GraphBuilder(DataType dataType) {
         if (!dataType.isFPType()) throw new IllegalArgumentException("a graph computes in a floating-point type, got " + dataType);
@@ -70,6 +71,15 @@ public final class GraphBuilder {
         return this;
     }
 
+    /**
+     * Whether {@link #build} folds a BatchNormalization into the convolution before it (default
+     * true; see BatchNormFolding). Off keeps every node as added, e.g. to test the ops separately.
+     */
+    public GraphBuilder foldBatchNorm(boolean fold) {
+        this.foldBatchNorm = fold;
+        return this;
+    }
+
     public boolean has(String value) {
         return inputs.contains(value) || constants.containsKey(value)
                 || nodes.stream().anyMatch(n -> n.output().equals(value));
@@ -87,7 +97,9 @@ public final class GraphBuilder {
         for (String o : outputs) {
             if (!has(o)) throw new GraphException("output '" + o + "' is not computed by any node");
         }
-        return new Graph(dataType, inputs, outputs, constants, sorted);
+        Map<String, INDArray> consts = new LinkedHashMap<>(constants);
+        if (foldBatchNorm) sorted = BatchNormFolding.apply(sorted, consts, outputs);
+        return new Graph(dataType, inputs, outputs, consts, sorted);
     }
 
     private List<Node> topologicalOrder() {

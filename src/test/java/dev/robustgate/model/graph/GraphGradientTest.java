@@ -182,4 +182,24 @@ class GraphGradientTest {
         double err = FiniteDifferences.maxRelativeError(g, Map.of("x", random(58, 2, 3, 4, 4)), "x", 9);
         assertThat(err).isLessThan(TOLERANCE);
     }
+
+    @Test
+    void batchNormFoldedIntoConvIsTheSameFunctionWithTheSameGradient() {
+        java.util.function.Function<Boolean, Graph> build = fold -> Graph.builder(DataType.DOUBLE).foldBatchNorm(fold).input("x")
+                .constant("w", random(61, 4, 3, 3, 3)).constant("b", random(62, 4))
+                .constant("s", random(63, 4)).constant("t", random(64, 4)).constant("m", random(65, 4)).constant("v", random(66, 4).addi(2))
+                .node("conv", conv().withGroup(1).withStrides(2, 2).withPadding(Padding.of(1, 0, 0, 1)), "x", "w", "b")
+                .node("bn", new BatchNormalization(1e-3), "conv", "s", "t", "m", "v")
+                .node("out", new Tanh(), "bn").output("out").build();
+        Graph folded = build.apply(true), plain = build.apply(false);
+        assertThat(folded.nodes()).hasSize(2);
+        assertThat(plain.nodes()).hasSize(3);
+        INDArray x = random(67, 2, 3, 7, 6);
+        assertThat(folded.output(x).sub(plain.output(x)).amaxNumber().doubleValue()).isLessThan(1e-12);
+        INDArray r = random(68, folded.output(x).shape());
+        INDArray g1 = folded.inputGradient(Map.of("x", x), "x", "out", o -> r.dup());
+        INDArray g2 = plain.inputGradient(Map.of("x", x), "x", "out", o -> r.dup());
+        assertThat(g1.sub(g2).amaxNumber().doubleValue()).isLessThan(1e-12);
+        assertThat(FiniteDifferences.maxRelativeError(folded, Map.of("x", x), "x", 3)).isLessThan(TOLERANCE);
+    }
 }

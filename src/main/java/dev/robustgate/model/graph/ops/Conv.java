@@ -126,17 +126,22 @@ public final class Conv implements Op {
     public INDArray[] backward(INDArray[] in, INDArray out, INDArray g, boolean[] need) {
         INDArray x = in[0], w = in[1];
         long[] p = pads(x, w);
-        long[] padded = {x.size(0), x.size(1), x.size(2) + p[0] + p[2], x.size(3) + p[1] + p[3]};
+        // Fast path: symmetric padding whose windows reach every input row and column is one deconv2d
+        // with the same padding; otherwise the gradient of the padded input is cropped.
+        boolean direct = symmetric(p) && reach(g.size(2), w.size(2), 0) - 2 * p[0] == x.size(2)
+                && reach(g.size(3), w.size(3), 1) - 2 * p[1] == x.size(3);
+        long ph = direct ? p[0] : 0, pw = direct ? p[1] : 0;
+        long[] target = direct ? x.shape() : new long[]{x.size(0), x.size(1), x.size(2) + p[0] + p[2], x.size(3) + p[1] + p[3]};
         INDArray gxp;
         if (group == 1) {
-            gxp = paddedInputGradient(g, w, padded);
+            gxp = inputGradient(g, w, target, ph, pw);
         } else {
             INDArray[] parts = new INDArray[group];
             long ic = w.size(1), oc = w.size(0) / group;
             for (int k = 0; k < group; k++) {
                 INDArray gk = g.get(NDArrayIndex.all(), NDArrayIndex.interval(k * oc, (k + 1) * oc)).dup();
                 INDArray wk = w.get(NDArrayIndex.interval(k * oc, (k + 1) * oc)).dup();
-                parts[k] = paddedInputGradient(gk, wk, new long[]{padded[0], ic, padded[2], padded[3]});
+                parts[k] = inputGradient(gk, wk, new long[]{target[0], ic, target[2], target[3]}, ph, pw);
                 gk.close();
                 wk.close();
             }
@@ -144,7 +149,7 @@ public final class Conv implements Op {
             for (INDArray part : parts) part.close();
         }
         INDArray gx = gxp;
-        if (p[0] + p[1] + p[2] + p[3] > 0) {
+        if (!direct && p[0] + p[1] + p[2] + p[3] > 0) {
             gx = Tensors.crop2d(gxp, p, x.shape());
             gxp.close();
         }
@@ -153,12 +158,20 @@ public final class Conv implements Op {
         return gs;
     }
 
-    /** The gradient with respect to the zero-padded input (shape {@code padded}), windows unpadded. */
-    private INDArray paddedInputGradient(INDArray g, INDArray w, long[] padded) {
+    /** The input extent the windows of {@code outSize} outputs span on axis {@code a}, padding included. */
+    private long reach(long outSize, long k, int a) {
+        return (outSize - 1) * strides[a] + (k - 1) * dilations[a] + 1;
+    }
+
+    /**
+     * The gradient with respect to an input of shape {@code target} convolved with padding (ph, pw):
+     * the transposed convolution, zero-extended at the end where no window reached.
+     */
+    private INDArray inputGradient(INDArray g, INDArray w, long[] target, long ph, long pw) {
         if (viaDouble(g)) {
             INDArray gd = g.castTo(DataType.DOUBLE);
             INDArray wd = w.castTo(DataType.DOUBLE);
-            INDArray rd = paddedInputGradient(gd, wd, padded);
+            INDArray rd = inputGradient(gd, wd, target, ph, pw);
             INDArray r = rd.castTo(g.dataType());
             if (gd != g) gd.close();
             if (wd != w) wd.close();
@@ -166,11 +179,12 @@ public final class Conv implements Op {
             return r;
         }
         long kh = w.size(2), kw = w.size(3);
-        long reachH = (g.size(2) - 1) * strides[0] + (kh - 1) * dilations[0] + 1;
-        long reachW = (g.size(3) - 1) * strides[1] + (kw - 1) * dilations[1] + 1;
+        long reachH = reach(g.size(2), kh, 0) - 2 * ph;
+        long reachW = reach(g.size(3), kw, 1) - 2 * pw;
         INDArray reached = Nd4j.create(g.dataType(), g.size(0), w.size(1), reachH, reachW);
         Nd4j.exec(DynamicCustomOp.builder("deconv2d").addInputs(g, w).addOutputs(reached)
-                .addIntegerArguments(Tensors.ints(kh, kw, strides[0], strides[1], 0, 0, dilations[0], dilations[1], 0, 0, 1)).build());
+                .addIntegerArguments(Tensors.ints(kh, kw, strides[0], strides[1], ph, pw, dilations[0], dilations[1], 0, 0, 1)).build());
+        long[] padded = target;
         if (reachH == padded[2] && reachW == padded[3]) return reached;
         // Trailing rows/columns no window read: zero gradient.
         INDArray full = Tensors.pad(reached, new long[4], new long[]{0, 0, padded[2] - reachH, padded[3] - reachW}, 0);

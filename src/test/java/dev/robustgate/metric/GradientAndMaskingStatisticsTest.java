@@ -1,0 +1,87 @@
+package dev.robustgate.metric;
+
+import org.apache.commons.math3.distribution.TDistribution;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * The statistics the masking checks and the distillation spec read, on given per-sample numbers:
+ * what counts as zero, non-finite or vanishing, which samples the statistics are over, and what
+ * the reports say (found untested by mutation testing: only whole models exercised them).
+ */
+class GradientAndMaskingStatisticsTest {
+    @Test
+    void gradientStatisticsCountZeroAndNonFiniteAndTakeTheUpperMedianOfTheFinite() {
+        GradientStatistics g = GradientStatistics.ofNorms("m", new double[]{0.0, Double.NaN, 3.0, 1.0, 0.0, 2.0});
+        assertThat(g.samples()).isEqualTo(6);
+        assertThat(g.zero()).isEqualTo(2);
+        assertThat(g.nonFinite()).isEqualTo(1);
+        // finite, sorted: 0 0 1 2 3 -> the middle one
+        assertThat(g.medianL1Norm()).isEqualTo(1.0);
+        assertThat(g.zeroFraction().successes()).isEqualTo(2);
+        assertThat(g.nonFiniteFraction().successes()).isEqualTo(1);
+        assertThat(g.uselessFraction().successes()).isEqualTo(3);
+        assertThat(g.uselessFraction().trials()).isEqualTo(6);
+        assertThat(g.toString()).isEqualTo("m: 2 of 6 input gradients zero, 1 not finite, median L1 norm 1.00");
+        assertThat(GradientStatistics.ofNorms("m", new double[]{1.0, 4.0}).medianL1Norm()).isEqualTo(4.0);
+        assertThat(GradientStatistics.ofNorms("m", new double[]{Double.NaN}).medianL1Norm()).isNaN();
+        assertThatThrownBy(() -> GradientStatistics.ofNorms("m", new double[0])).hasMessageContaining("at least one sample");
+    }
+
+    @Test
+    void inputGradientNormsAreOverTheCorrectlyClassifiedOnly() {
+        // Correct: 0.0, 2e-9 (both vanishing), 1.0, 3.0; the misclassified 100 must not move any statistic.
+        InputGradientNorms n = new InputGradientNorms("m", new double[]{0.0, 2e-9, 1.0, 100.0, 3.0},
+                new boolean[]{true, true, true, false, true});
+        assertThat(n.samples()).isEqualTo(4);
+        assertThat(n.mean()).isCloseTo((0 + 2e-9 + 1 + 3) / 4, within(1e-12));
+        assertThat(n.median()).isCloseTo((2e-9 + 1.0) / 2, within(1e-12));
+        assertThat(n.vanished().successes()).isEqualTo(2);
+        assertThat(n.vanished().trials()).isEqualTo(4);
+        double[] ci = n.meanInterval(0.95);
+        double sd = new org.apache.commons.math3.stat.descriptive.SummaryStatistics() {{
+            addValue(0.0); addValue(2e-9); addValue(1.0); addValue(3.0);
+        }}.getStandardDeviation();
+        double half = new TDistribution(null, 3).inverseCumulativeProbability(0.975) * sd / 2;
+        assertThat(ci[0]).isEqualTo(Math.max(0, n.mean() - half));
+        assertThat(ci[1]).isCloseTo(n.mean() + half, within(1e-12));
+        assertThat(ci[0]).as("clipped at 0: half-width %s exceeds the mean %s", half, n.mean()).isZero();
+        assertThat(n.summary()).startsWith("input-gradient L2 norm of m over its 4 correctly classified samples: mean 1.00 [0.00, ")
+                .endsWith("median 0.500");
+        InputGradientNorms odd = new InputGradientNorms("m", new double[]{5.0, 1.0, 3.0}, new boolean[]{true, true, true});
+        assertThat(odd.median()).isEqualTo(3.0);
+        double[] narrow = new InputGradientNorms("m", new double[]{10.0, 10.5, 9.5, 10.0}, new boolean[]{true, true, true, true})
+                .meanInterval(0.95);
+        assertThat(narrow[0]).isGreaterThan(9.0).isLessThan(10.0);
+        InputGradientNorms one = new InputGradientNorms("m", new double[]{2.0, 7.0}, new boolean[]{false, true});
+        assertThat(one.meanInterval(0.95)).containsExactly(7.0, 7.0);
+        InputGradientNorms none = new InputGradientNorms("m", new double[]{2.0}, new boolean[]{false});
+        assertThat(none.median()).isNaN();
+        assertThat(none.vanished().trials()).isEqualTo(1);
+        assertThatThrownBy(() -> new InputGradientNorms("m", new double[2], new boolean[3])).hasMessageContaining("2 norms but 3");
+    }
+
+    @Test
+    void aMaskingReportIsSuspectedWhenAnyCheckFlagsAndNamesTheFlags() {
+        GradientStatistics g = GradientStatistics.ofNorms("m", new double[]{1.0});
+        MaskingReport clean = new MaskingReport("m", "setup", List.of(new MaskingCheck("a", false, "fine"), new MaskingCheck("b", false, "fine")), g);
+        assertThat(clean.suspected()).isFalse();
+        assertThat(clean.flags()).isEmpty();
+        assertThat(clean.flagged("a")).isFalse();
+        assertThat(clean.summary()).isEqualTo("no sign of gradient masking on m (2 checks, setup)");
+        MaskingReport flagged = new MaskingReport("m", "setup",
+                List.of(new MaskingCheck("a", true, "why a"), new MaskingCheck("b", false, "fine"), new MaskingCheck("c", true, "why c")), g);
+        assertThat(flagged.suspected()).isTrue();
+        assertThat(flagged.flags()).extracting(MaskingCheck::name).containsExactly("a", "c");
+        assertThat(flagged.flagged("a")).isTrue();
+        assertThat(flagged.flagged("b")).isFalse();
+        assertThat(flagged.flagged("z")).isFalse();
+        assertThat(flagged.summary()).isEqualTo(MaskingReport.CATEGORY + " on m: a (why a); c (why c)");
+        assertThat(flagged.toString()).startsWith(flagged.summary() + "\n  ").contains("why c").hasLineCount(4);
+    }
+}
