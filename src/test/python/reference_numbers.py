@@ -49,6 +49,9 @@ def main():
     ap.add_argument("--models", default=default_out())
     ap.add_argument("--out", help="JSON file (default: DIR/<name>_torch_attacks.json)")
     ap.add_argument("--limit", type=int, default=10000)
+    ap.add_argument("--pgd-limit", type=int, default=10000,
+                    help="PGD on the first N images only (the others: --limit); recorded in the JSON")
+    ap.add_argument("--timing-reps", type=int, default=3)
     ap.add_argument("name", choices=list(rg_models.ARCHITECTURES))
     args = ap.parse_args()
     torch.set_num_threads(2)
@@ -82,11 +85,11 @@ def main():
 
     over_batches(grad_x)  # warm-up
     times = []
-    for _ in range(3):
+    for _ in range(args.timing_reps):
         t = time.perf_counter()
         over_batches(grad_x)
         times.append(time.perf_counter() - t)
-    out["input_gradient"] = {"seconds_median": sorted(times)[1], "seconds": times, "samples": len(X), "batch": BS}
+    out["input_gradient"] = {"seconds_median": sorted(times)[len(times) // 2], "seconds": times, "samples": len(X), "batch": BS}
     print("gradient", out["input_gradient"], flush=True)
 
     out["fgsm"] = []
@@ -109,9 +112,10 @@ def main():
         return predict(xa)
 
     t = time.time()
+    X, Y = X[:args.pgd_limit], Y[:args.pgd_limit]
     pred = over_batches(pgd)
     correct = (pred == Y)
-    out["pgd_linf"] = {"eps": eps, "alpha": alpha, "steps": steps, "random_start": True, "seed": PGD_SEED,
+    out["pgd_linf"] = {"n": len(X), "eps": eps, "alpha": alpha, "steps": steps, "random_start": True, "seed": PGD_SEED,
                        "acc": correct.float().mean().item(), "seconds": time.time() - t,
                        "correct_per_batch_of_1000": [int(correct[i:i + BS].sum()) for i in range(0, len(X), BS)]}
     print("pgd", out["pgd_linf"], flush=True)

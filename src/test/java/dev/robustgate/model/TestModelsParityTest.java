@@ -5,26 +5,46 @@ import dev.robustgate.attack.AttackResult;
 import dev.robustgate.attack.FgsmAttack;
 import dev.robustgate.model.TestModelFiles.Model;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The committed ONNX test models (src/test/python, exported from PyTorch 1.13 with BatchNormalization
- * nodes kept) loaded through {@link ModelFiles}, in pixel space (the 3-channel model's mean/std applied by
- * {@link InputAdapter}), compute torch's logits, and FGSM on them makes torch's predictions.
+ * The committed test models (src/test/python: PyTorch 1.13 exports as ONNX with BatchNormalization nodes
+ * kept, and the same weights as Keras HDF5), loaded through {@link ModelFiles} in pixel space (the 3-channel
+ * model's mean/std applied by {@link InputAdapter}), compute torch's logits and input gradients, and FGSM on
+ * them makes torch's predictions.
  */
-class TestModelsOnnxParityTest {
+class TestModelsParityTest {
+    enum Format { ONNX, KERAS }
 
-    static DifferentiableClassifier load(Model model) {
-        DifferentiableClassifier onnx = ModelFiles.load(model.onnx());
+    static Stream<Arguments> all() {
+        return Arrays.stream(Model.values()).flatMap(m -> Stream.of(Arguments.of(m, Format.ONNX), Arguments.of(m, Format.KERAS)));
+    }
+
+    static Stream<Arguments> withAttackNumbers() {
+        return all().filter(a -> Arrays.asList(ATTACKED).contains((Model) a.get()[0]));
+    }
+
+    /** Models whose torch attack numbers are committed. */
+    static final Model[] ATTACKED = {Model.MLP};
+
+    static DifferentiableClassifier load(Model model, Format format) {
+        Path file = format == Format.ONNX ? model.onnx() : model.keras();
         if (model != Model.RGB) {
-            return onnx;
+            return ModelFiles.load(file);
         }
-        double[] mean = toDouble(model.mean()), std = toDouble(model.std());
-        return InputAdapter.wrap(onnx, InputSpec.pixels(3, 32, 32).withMean(mean).withStd(std));
+        InputSpec spec = InputSpec.pixels(3, 32, 32).withMean(toDouble(model.mean())).withStd(toDouble(model.std()));
+        Classifier loaded = ModelFiles.load(file, InputDeclaration.of(spec));
+        assertThat(loaded).isInstanceOf(DifferentiableClassifier.class);
+        return (DifferentiableClassifier) loaded;
     }
 
     private static double[] toDouble(float[] f) {
@@ -34,15 +54,15 @@ class TestModelsOnnxParityTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Model.class)
-    void logitsAgreeWithTorchWithin1e4(Model model) {
+    @MethodSource("all")
+    void logitsAgreeWithTorchWithin1e4(Model model, Format format) {
         int n = model.first();
-        DifferentiableClassifier classifier = load(model);
+        DifferentiableClassifier classifier = load(model, format);
         INDArray logits = classifier.logits(model.images(n));
         INDArray torch = model.torchLogits();
         assertThat(logits.shape()).containsExactly(torch.shape());
         double maxDiff = Transforms.abs(logits.sub(torch)).maxNumber().doubleValue();
-        assertThat(maxDiff).as("%s: max |logit - torch logit| over %d images", model, n).isLessThanOrEqualTo(1e-4);
+        assertThat(maxDiff).as("%s %s: max |logit - torch logit| over %d images", model, format, n).isLessThanOrEqualTo(1e-4);
         assertThat(Predictions.argMax(logits)).containsExactly(Predictions.argMax(torch));
     }
 
@@ -54,12 +74,12 @@ class TestModelsOnnxParityTest {
      * a near-zero gradient component is not a source of disagreement; the bound allows 1 image in 100.
      */
     @ParameterizedTest
-    @EnumSource(value = Model.class, names = {"MLP"})
-    void fgsmPredictionsAgreeWithTorch(Model model) {
+    @MethodSource("withAttackNumbers")
+    void fgsmPredictionsAgreeWithTorch(Model model, Format format) {
         JsonNode ref = model.torchAttacks();
         int n = 200;
         int[] labels = model.labels(n);
-        DifferentiableClassifier classifier = load(model);
+        DifferentiableClassifier classifier = load(model, format);
         int[] clean = classifier.predict(model.images(n));
         for (JsonNode fgsm : ref.get("fgsm")) {
             double eps = fgsm.get("eps").asDouble();
@@ -72,23 +92,23 @@ class TestModelsOnnxParityTest {
                 if (ours[i] == fgsm.get("pred_first200").get(i).asInt()) same++;
             }
             assertThat(compared).as("%s: images both classify correctly", model).isGreaterThan(n / 2);
-            assertThat(same).as("%s FGSM eps %s: predictions equal to torch's, of %d attacked", model, eps, compared)
+            assertThat(same).as("%s %s FGSM eps %s: predictions equal to torch's, of %d attacked", model, format, eps, compared)
                     .isGreaterThanOrEqualTo(compared - compared / 100);
         }
     }
 
     /** Inference-mode input gradients (BatchNorm on running statistics) equal torch's, relative to their scale. */
     @ParameterizedTest
-    @EnumSource(Model.class)
-    void inputGradientsAgreeWithTorch(Model model) {
-        DifferentiableClassifier classifier = load(model);
+    @MethodSource("all")
+    void inputGradientsAgreeWithTorch(Model model, Format format) {
+        DifferentiableClassifier classifier = load(model, format);
         INDArray torch = model.torchGradients();
         int n = (int) torch.size(0);
         INDArray g = classifier.lossGradient(model.images(n), model.labels(n));
         assertThat(g.shape()).containsExactly(torch.shape());
         double scale = Transforms.abs(torch).maxNumber().doubleValue();
         double maxDiff = Transforms.abs(g.sub(torch)).maxNumber().doubleValue();
-        assertThat(maxDiff / scale).as("%s: max |g - g_torch| / max |g_torch| (scale %s) over %d images", model, scale, n)
+        assertThat(maxDiff / scale).as("%s %s: max |g - g_torch| / max |g_torch| (scale %s) over %d images", model, format, scale, n)
                 .isLessThanOrEqualTo(1e-4);
     }
 }
