@@ -6,6 +6,7 @@ import dev.robustgate.baseline.Better;
 import dev.robustgate.event.EventBus;
 import dev.robustgate.event.GateChecked;
 import dev.robustgate.metric.ConfidenceInterval;
+import dev.robustgate.metric.GateSensitivity;
 import dev.robustgate.metric.Proportion;
 import dev.robustgate.report.AllureAttachments;
 import dev.robustgate.report.GateHistory;
@@ -16,7 +17,9 @@ import java.util.Locale;
 /**
  * Gates on a measured proportion: its point estimate ({@link #isAtLeast}) or a bound of its
  * confidence interval ({@link #lowerBound()}, {@link #upperBound()}). Every check, passed or
- * failed, is published as a {@link GateChecked} event and recorded in the Allure result.
+ * failed, is published as a {@link GateChecked} event and recorded in the Allure result, with
+ * what the gate can catch at its n ({@link GateSensitivity}): a weak gate says so in the gate table
+ * and in Allure.
  *
  * <p>Gating on the lower bound says "we are 95% sure the model is at least this robust"; gating
  * on the point estimate says "this sample measured at least this much". Release gates should use
@@ -35,23 +38,29 @@ public class ProportionAssert extends AbstractAssert<ProportionAssert, Proportio
     }
 
     public ProportionAssert isAtLeast(double threshold) {
-        check(actual.value(), ">=", threshold, "");
+        check(GateSensitivity.Statistic.VALUE, ">=", threshold);
         return this;
     }
 
     public ProportionAssert isAtMost(double threshold) {
-        check(actual.value(), "<=", threshold, "");
+        check(GateSensitivity.Statistic.VALUE, "<=", threshold);
         return this;
+    }
+
+    /** What a threshold gate on {@code statistic} of this measurement can catch at its n. */
+    public GateSensitivity sensitivity(GateSensitivity.Statistic statistic, boolean atLeast, double threshold) {
+        requireThreshold(threshold);
+        return GateSensitivity.ofThreshold(actual.trials(), statistic, atLeast, threshold, actual.interval().level());
     }
 
     /** The lower end of the confidence interval. */
     public BoundAssert lowerBound() {
-        return new BoundAssert(this, actual.interval().lower(), "lower bound");
+        return new BoundAssert(this, GateSensitivity.Statistic.LOWER_BOUND);
     }
 
     /** The upper end of the confidence interval. */
     public BoundAssert upperBound() {
-        return new BoundAssert(this, actual.interval().upper(), "upper bound");
+        return new BoundAssert(this, GateSensitivity.Statistic.UPPER_BOUND);
     }
 
     /**
@@ -76,7 +85,10 @@ public class ProportionAssert extends AbstractAssert<ProportionAssert, Proportio
         BaselineGate.Decision d = BaselineGate.decide(actual, baselines, id, sampleSeed, better,
                 BaselineComparison.DEFAULT_SIGNIFICANCE);
         GateHistory.standard().recordAndAttach(id, actual);
-        report(actual.metric() + " vs baseline", d.requirement(), d.passed(), d.message(), "baseline " + id,
+        // The baseline was measured on the same samples (the gate refuses others), so n1 = n2 = n.
+        GateSensitivity s = GateSensitivity.ofComparison(actual.trials(), actual.trials(), actual.value(),
+                BaselineComparison.DEFAULT_SIGNIFICANCE, 0);
+        report(actual.metric() + " vs baseline", d.requirement(), d.passed(), d.message(), s, "baseline " + id,
                 String.format(Locale.ROOT, "%.4f %s n=%d; %s", actual.value(), actual.interval(), actual.trials(), d.requirement()));
         return this;
     }
@@ -110,7 +122,8 @@ public class ProportionAssert extends AbstractAssert<ProportionAssert, Proportio
                 other.subject(), other.interval(), margin == 0 ? "" : " by >= " + fmt(margin));
         String message = String.format(Locale.ROOT, "%s; required %s (gap %.4f) for %s", actual.summary(), requirement, gap,
                 other.summary());
-        report(actual.metric(), requirement, ok, message,
+        GateSensitivity s = GateSensitivity.ofSeparation(actual.trials(), actual.value(), other.trials(), other.value(), margin);
+        report(actual.metric(), requirement, ok, message, s,
                 actual.metric() + " of " + actual.subject() + (above ? " above " : " below ") + other.subject(),
                 String.format(Locale.ROOT, "%.4f %s vs %.4f %s, gap %.4f", actual.value(), ci, other.value(), other.interval(), gap));
         return this;
@@ -120,30 +133,43 @@ public class ProportionAssert extends AbstractAssert<ProportionAssert, Proportio
         return actual;
     }
 
-    void check(double measured, String op, double threshold, String what) {
+    void check(GateSensitivity.Statistic statistic, String op, double threshold) {
         requireThreshold(threshold);
-        boolean ok = op.equals(">=") ? measured >= threshold : measured <= threshold;
         ConfidenceInterval ci = actual.interval();
+        double measured = switch (statistic) {
+            case VALUE -> actual.value();
+            case LOWER_BOUND -> ci.lower();
+            case UPPER_BOUND -> ci.upper();
+        };
+        String what = switch (statistic) {
+            case VALUE -> "";
+            case LOWER_BOUND -> "lower bound";
+            case UPPER_BOUND -> "upper bound";
+        };
+        GateSensitivity s = sensitivity(statistic, op.equals(">="), threshold);
+        boolean ok = op.equals(">=") ? measured >= threshold : measured <= threshold;
         String level = ci.level() == ConfidenceInterval.DEFAULT_LEVEL ? ""
                 : String.format(Locale.ROOT, " of the %.0f%% interval", ci.level() * 100);
         String requirement = String.format(Locale.ROOT, "required %s%s %s %s",
                 what.isEmpty() ? "value" : what, what.isEmpty() ? "" : level, op, fmt(threshold));
         // One parameter per gate, named by what it measures, so a report row reads on its own.
         report(actual.metric(), requirement.substring("required ".length()), ok, actual.summary() + "; " + requirement,
-                actual.metric() + underMethod(),
+                s, actual.metric() + underMethod(),
                 String.format(Locale.ROOT, "%.4f %s n=%d; %s", actual.value(), ci, actual.trials(), requirement));
     }
 
     /**
      * Every gate's reporting: a {@link GateChecked} event (the gate table, the CLI's verdicts), an
-     * Allure parameter {@code parameterName = parameterValue: passed|FAILED}, and the failure.
+     * Allure parameter {@code parameterName = parameterValue; detects ...: passed|FAILED} (with
+     * "WEAK" when the gate is weak), and the failure.
      */
-    private void report(String metric, String requirement, boolean ok, String message, String parameterName,
-                        String parameterValue) {
+    private void report(String metric, String requirement, boolean ok, String message, GateSensitivity s,
+                        String parameterName, String parameterValue) {
         ConfidenceInterval ci = actual.interval();
         EventBus.emit(new GateChecked(metric, actual.subject() + underMethod(), actual.value(), ci.lower(), ci.upper(),
-                actual.trials(), requirement, ok, message));
-        AllureAttachments.parameter(parameterName, parameterValue + ": " + (ok ? "passed" : "FAILED"));
+                actual.trials(), requirement, ok, message, s.detectableChange(), s.weak(), s.description()));
+        AllureAttachments.parameter(parameterName, parameterValue + "; detects " + s.description() + ": " + (ok ? "passed" : "FAILED"));
+        if (s.weak()) AllureAttachments.parameter(parameterName + " (weak gate)", s.description());
         if (!ok) {
             failWithMessage("%s", message);
         }

@@ -53,6 +53,22 @@ class EvalOnSparkTest {
     }
 
     @Test
+    void aModelFileTravelsByItsHashAndGivesTheInProcessNumbers() throws IOException {
+        Path zip;
+        try (var entries = java.nio.file.Files.list(Victims.standard().cache().directory())) {
+            zip = entries.filter(d -> d.getFileName().toString().startsWith(VICTIM + "-") && java.nio.file.Files.isDirectory(d))
+                    .map(d -> d.resolve("model.zip")).filter(java.nio.file.Files::isRegularFile).findFirst().orElseThrow();
+        }
+        Path model = java.nio.file.Files.copy(zip, tmp.resolve("small-mlp.zip"));
+        String[] run = {"eval", "--model", model.toString(), "--attack", "fgsm", "--eps", "0.05,0.1", "--limit", "24",
+                "--batch-size", "8", "--no-masking-checks"};
+        JsonNode here = evalJson("here", Map.of(), run);
+        JsonNode spark = evalJson("spark", Map.of(), concat(run, "--engine", "spark", "--master", "local[2]"));
+        assertThat(spark.get("engine").asText()).isEqualTo("spark local[2], 2 partitions");
+        assertThat(numbers(spark)).isEqualTo(numbers(here));
+    }
+
+    @Test
     void badEngineOptionsAreOneLineErrorsBeforeAnyWork() {
         CliRun.Result r = CliRun.run("eval", "--victim", VICTIM, "--eps", "0.1", "--engine", "flink");
         assertThat(r.exitCode()).isEqualTo(2);

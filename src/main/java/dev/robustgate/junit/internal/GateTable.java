@@ -24,7 +24,12 @@ import java.util.function.BooleanSupplier;
  * {@link GateTableListener} with the specs (tests tagged {@value RobustnessSpec#TAG}) of any run.
  */
 public final class GateTable implements TestExecutionListener, EventListener {
-    private record Row(String spec, String gate, String measured, String interval, String threshold, String verdict) {}
+    private record Row(String spec, String gate, String measured, String interval, String threshold, String detects,
+                       String verdict, boolean weak) {
+        Row(String spec, String gate, String measured, String interval, String threshold, String verdict) {
+            this(spec, gate, measured, interval, threshold, "", verdict, false);
+        }
+    }
 
     private static final TestTag SPEC_TAG = TestTag.create(RobustnessSpec.TAG);
 
@@ -87,7 +92,7 @@ public final class GateTable implements TestExecutionListener, EventListener {
         currentHadGate = true;
         rows.add(new Row(current, e.metric() + gateSubject(e.subject()), String.format(Locale.ROOT, "%.3f", e.value()),
                 String.format(Locale.ROOT, "[%.3f, %.3f] n=%d", e.lower(), e.upper(), e.samples()),
-                e.requirement(), e.passed() ? "PASS" : "FAIL"));
+                e.requirement(), e.sensitivity(), e.passed() ? "PASS" : "FAIL", e.weak()));
     }
 
     @Override
@@ -140,7 +145,8 @@ public final class GateTable implements TestExecutionListener, EventListener {
     }
 
     public synchronized String render() {
-        String[] head = {"spec", "gate", "measured", "interval", "threshold", "verdict"};
+        // "detects": the smallest change past the threshold the gate fails with 80% power, or WEAK.
+        String[] head = {"spec", "gate", "measured", "interval", "threshold", "detects", "verdict"};
         int[] w = new int[head.length];
         for (int i = 0; i < head.length; i++) w[i] = head[i].length();
         for (Row r : rows) {
@@ -154,6 +160,11 @@ public final class GateTable implements TestExecutionListener, EventListener {
         sb.append(sep.toString().stripTrailing()).append('\n');
         for (Row r : rows) line(sb, cells(r), w);
         for (String f : failures) sb.append('\n').append("FAILED ").append(f).append('\n');
+        long weak = rows.stream().filter(Row::weak).count();
+        if (weak > 0) {
+            sb.append('\n').append(String.format("%d weak gate(s): they cannot fail at their n, or their n is below %d;"
+                    + " a pass says little", weak, dev.robustgate.metric.GateSensitivity.MIN_TRIALS)).append('\n');
+        }
         sb.append('\n').append(String.format("%d checks, %d failed spec(s): %s", rows.size(), failures.size(),
                 failures.isEmpty() ? "GATE PASSED" : "GATE FAILED"));
         return sb.toString();
@@ -165,7 +176,7 @@ public final class GateTable implements TestExecutionListener, EventListener {
     }
 
     private static String[] cells(Row r) {
-        return new String[]{r.spec, r.gate, r.measured, r.interval, r.threshold, r.verdict};
+        return new String[]{r.spec, r.gate, r.measured, r.interval, r.threshold, r.detects, r.verdict};
     }
 
     private static void line(StringBuilder sb, String[] c, int[] w) {

@@ -2,6 +2,7 @@ package dev.robustgate.junit.internal;
 
 import dev.robustgate.event.EventBus;
 import dev.robustgate.junit.internal.fixtures.LonelySpec;
+import dev.robustgate.junit.internal.fixtures.WeakAndStrongSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,11 +51,22 @@ class GateTableListenerTest {
     }
 
     @Test
+    void aWeakGateIsMarkedInItsRowAndBelowTheTableAndAStrongOneIsNot() {
+        String out = run(new RunScope("-Dtest=WeakAndStrongSpec"), selectClass(WeakAndStrongSpec.class));
+
+        // 3/10 >= 0.3 fails only at k <= 2: a model must fall to ~0.15 to fail 4 runs in 5, and 10 < 100.
+        assertThat(out).containsPattern("WeakAndStrongSpec\\.onTen +.* n=10 +value >= 0\\.3 +WEAK: n=10 < 100; drop 0\\.1\\d\\d +PASS")
+                .containsPattern("WeakAndStrongSpec\\.onAThousand +.* n=1000 +value >= 0\\.25 +drop 0\\.0\\d\\d +PASS")
+                .contains("1 weak gate(s)")
+                .contains("2 checks, 0 failed spec(s): GATE PASSED");
+    }
+
+    @Test
     void aRunWithSpecsEndsWithTheGateTableOfItsSpecsOnly() {
         String out = run(new RunScope("-Dtest=LonelySpec*"), selectClass(LonelySpec.class), selectClass(LonelySpec.PlainTest.class));
 
         assertThat(out).contains("RobustGate gate (1 spec ran)")
-                .containsPattern("LonelySpec\\.toyGate +clean accuracy +0\\.900 +\\[0\\.\\d{3}, 0\\.\\d{3}] n=100 +lower bound >= 0\\.5 +PASS")
+                .containsPattern("LonelySpec\\.toyGate +clean accuracy +0\\.900 +\\[0\\.\\d{3}, 0\\.\\d{3}] n=100 +lower bound >= 0\\.5 +drop 0\\.000 +PASS")
                 .contains("1 checks, 0 failed spec(s): GATE PASSED")
                 .doesNotContain("plain").doesNotContain("WARNING");
     }
