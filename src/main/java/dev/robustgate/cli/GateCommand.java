@@ -54,7 +54,7 @@ final class GateCommand implements Callable<Integer> {
             }
         }
         // Once per JVM: a gate run inside a test run (this command's own tests) keeps the outer run's results.
-        dev.robustgate.report.AllureRun.startOnce(dev.robustgate.report.ReportWiring.resultsDirectory());
+        dev.robustgate.report.internal.AllureRun.startOnce(dev.robustgate.report.ReportWiring.resultsDirectory());
         dev.robustgate.report.ReportWiring.installOnce();
         LauncherDiscoveryRequest req = builder.build();
         Launcher launcher = LauncherFactory.create();

@@ -4,7 +4,7 @@ import dev.robustgate.baseline.BaselineEntry;
 import dev.robustgate.baseline.BaselineUsage;
 import dev.robustgate.baseline.Baselines;
 import dev.robustgate.event.EventBus;
-import dev.robustgate.report.AllureRun;
+import dev.robustgate.report.internal.AllureRun;
 import dev.robustgate.report.ReportWiring;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.reporting.ReportEntry;

@@ -8,7 +8,7 @@ import dev.robustgate.model.InputDeclaration;
 import dev.robustgate.model.ModelFiles;
 import dev.robustgate.model.OnnxRuntimeClassifier;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -40,10 +40,13 @@ class KerasGraphModelsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"resnet_bn_fmnist, 200, ''", "rgb_bn_tinted, 64, '0.3,0.4,0.5;0.2,0.25,0.3'", "mlp_bn_fmnist, 200, ''"})
-    void kerasFileMatchesTorchAndOnnxRuntime(String model, int n, String normalisation) throws Exception {
+    @ValueSource(strings = {"resnet_bn_fmnist", "rgb_bn_tinted", "mlp_bn_fmnist"})
+    void kerasFileMatchesTorchAndOnnxRuntime(String model) throws Exception {
         Path h5 = MODELS.resolve(model + ".h5");
         assumeTrue(Files.isRegularFile(h5), "test models not present: " + h5);
+        String normalisation = normalisation(model);
+        Path logitsFile = reference(model, "logits");
+        int n = Integer.parseInt(logitsFile.getFileName().toString().replaceAll(".*_first(\\d+)\\.npy", "$1"));
         InputDeclaration declared = InputDeclaration.NONE;
         if (!normalisation.isEmpty()) {
             String[] ms = normalisation.split(";");
@@ -53,7 +56,7 @@ class KerasGraphModelsTest {
         assertThat(loaded).isInstanceOf(DifferentiableClassifier.class);
         DifferentiableClassifier keras = (DifferentiableClassifier) loaded;
         INDArray x = images(model, n);
-        INDArray torch = Nd4j.createFromNpyFile(MODELS.resolve(model + "_torch_logits_first" + n + ".npy").toFile()).castTo(DataType.FLOAT);
+        INDArray torch = Nd4j.createFromNpyFile(logitsFile.toFile()).castTo(DataType.FLOAT);
         double err = Transforms.abs(keras.logits(x).sub(torch)).maxNumber().doubleValue();
         assertThat(err).as("%s: max |logit_keras_graph - logit_torch| over %d images", model, n).isLessThanOrEqualTo(1e-4);
 
@@ -73,11 +76,7 @@ class KerasGraphModelsTest {
         double pErr = Transforms.abs(viaOrt.probabilities(x).sub(keras.probabilities(x))).maxNumber().doubleValue();
         assertThat(pErr).as("%s: ONNX file (graph executor) vs Keras file, probabilities", model).isLessThanOrEqualTo(1e-5);
 
-        Path gradients;
-        try (var files = Files.list(MODELS)) {   // <model>_torch_gradients_first<k>.npy: torch's CE input gradient of the first k
-            gradients = files.filter(f -> f.getFileName().toString().matches(model + "_torch_gradients_first\\d+\\.npy"))
-                    .findFirst().orElseThrow(() -> new AssertionError("no torch gradients for " + model + " in " + MODELS));
-        }
+        Path gradients = reference(model, "gradients");   // torch's CE input gradient of the first k images
         INDArray torchGrad = Nd4j.createFromNpyFile(gradients.toFile()).castTo(DataType.FLOAT);
         int k = (int) torchGrad.size(0);
         INDArray xk = x.get(NDArrayIndex.interval(0, k)).dup();
@@ -88,6 +87,27 @@ class KerasGraphModelsTest {
         System.out.printf(java.util.Locale.ROOT, "%s: |logit - torch| %.2e, |logit - onnxruntime| checked, |p_onnx_graph - p_keras| %.2e, grad rel %.2e%n",
                 model, err, pErr, gErr);
         assertThat(gErr).as("%s: max |grad - torch grad| / max |torch grad|", model).isLessThanOrEqualTo(1e-4);
+    }
+
+    /** {@code <model>_torch_<what>_first<N>.npy}, whatever N the export script chose. */
+    private static Path reference(String model, String what) throws java.io.IOException {
+        try (var files = Files.list(MODELS)) {
+            return files.filter(f -> f.getFileName().toString().matches(model + "_torch_" + what + "_first\\d+\\.npy"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no torch " + what + " for " + model + " in " + MODELS));
+        }
+    }
+
+    /** "m1,m2,m3;s1,s2,s3" from {@code <model>_normalization.json}, or "" for a model on raw pixels. */
+    private static String normalisation(String model) throws java.io.IOException {
+        Path f = MODELS.resolve(model + "_normalization.json");
+        if (!Files.isRegularFile(f)) return "";
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(f.toFile());
+        java.util.function.Function<String, String> csv = key -> {
+            StringBuilder sb = new StringBuilder();
+            json.get(key).forEach(v -> sb.append(sb.length() == 0 ? "" : ",").append(v.asDouble()));
+            return sb.toString();
+        };
+        return csv.apply("mean") + ";" + csv.apply("std");
     }
 
     private static int[] labels(String model, int n) {

@@ -1,4 +1,4 @@
-package dev.robustgate.report;
+package dev.robustgate.report.internal;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
-package dev.robustgate.report;
+package dev.robustgate.report.internal;
 
+import dev.robustgate.report.ReportWiring;
 import dev.robustgate.report.allurefixtures.NestedGateRun;
 import io.qameta.allure.Allure;
 import io.qameta.allure.AllureLifecycle;

@@ -1,4 +1,4 @@
-package dev.robustgate.report;
+package dev.robustgate.report.internal;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

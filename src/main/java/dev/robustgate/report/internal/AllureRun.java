@@ -1,4 +1,4 @@
-package dev.robustgate.report;
+package dev.robustgate.report.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +45,7 @@ public final class AllureRun {
     static void writeCategoriesIfMissing(Path dir) throws IOException {
         Path target = dir.resolve(CATEGORIES);
         if (Files.exists(target)) return;
-        try (InputStream in = AllureRun.class.getResourceAsStream(CATEGORIES)) {
+        try (InputStream in = AllureRun.class.getResourceAsStream("/dev/robustgate/report/" + CATEGORIES)) {
             if (in == null) throw new IOException("resource " + CATEGORIES + " missing from the RobustGate jar");
             byte[] bytes = in.readAllBytes();
             dev.robustgate.AtomicFiles.write(target, out -> out.write(bytes));
