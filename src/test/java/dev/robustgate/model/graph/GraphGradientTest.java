@@ -81,6 +81,8 @@ class GraphGradientTest {
                 withConstants("Conv dilation 2", conv().withDilations(2, 2).withPadding(Padding.symmetric(1, 2)), s(1, 3, 8, 7), w3, b4),
                 withConstants("Conv groups 2", conv().withGroup(2).withPadding(Padding.symmetric(1, 1)), s(2, 4, 5, 5), random(14, 6, 2, 3, 3), random(15, 6)),
                 withConstants("Conv depthwise x2", conv().withGroup(3), s(1, 3, 5, 5), random(16, 6, 1, 3, 3), random(17, 6)),
+                withConstants("Conv depthwise stride 2 pads", conv().withGroup(3).withStrides(2, 2).withPadding(Padding.symmetric(1, 1)), s(2, 3, 6, 6), random(19, 3, 1, 3, 3), random(20, 3)),
+                withConstants("Conv depthwise asymmetric", conv().withGroup(2).withPadding(Padding.of(0, 1, 2, 0)), s(1, 2, 5, 5), random(9, 4, 1, 2, 3)),
                 withConstants("Conv 1x1 on 1x1", conv(), s(2, 3, 1, 1), random(18, 5, 3, 1, 1)),
                 withConstants("Gemm x W + b", Gemm.dense(), s(3, 4), random(21, 4, 5), random(22, 5)),
                 withConstants("Gemm transB alpha beta", new Gemm(0.5, 2.0, false, true), s(3, 4), random(23, 5, 4), random(24, 1, 5)),
@@ -201,5 +203,23 @@ class GraphGradientTest {
         INDArray g2 = plain.inputGradient(Map.of("x", x), "x", "out", o -> r.dup());
         assertThat(g1.sub(g2).amaxNumber().doubleValue()).isLessThan(1e-12);
         assertThat(FiniteDifferences.maxRelativeError(folded, Map.of("x", x), "x", 3)).isLessThan(TOLERANCE);
+    }
+
+    /** libnd4j's depthwise kernel against one ordinary convolution per input channel (output o = c*m + j). */
+    @Test
+    void depthwiseConvolutionMatchesOneConvolutionPerChannel() {
+        for (DataType type : new DataType[]{DataType.DOUBLE, DataType.FLOAT}) {
+            INDArray x = random(71, 2, 3, 7, 7).castTo(type), w = random(72, 6, 1, 3, 3).castTo(type), b = random(73, 6).castTo(type);
+            Conv depthwise = conv().withGroup(3).withStrides(2, 1).withPadding(Padding.symmetric(1, 0));
+            INDArray got = depthwise.forward(new INDArray[]{x, w, b});
+            for (int c = 0; c < 3; c++) {
+                INDArray xc = x.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(c, c + 1)).dup();
+                INDArray wc = w.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(2 * c, 2 * c + 2)).dup();
+                INDArray bc = b.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(2 * c, 2 * c + 2)).dup();
+                INDArray want = conv().withStrides(2, 1).withPadding(Padding.symmetric(1, 0)).forward(new INDArray[]{xc, wc, bc});
+                INDArray part = got.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(2 * c, 2 * c + 2));
+                assertThat(part.sub(want).amaxNumber().doubleValue()).as(type + " channel " + c).isLessThan(1e-5);
+            }
+        }
     }
 }

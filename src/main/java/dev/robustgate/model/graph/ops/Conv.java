@@ -67,6 +67,12 @@ public final class Conv implements Op {
         INDArray out;
         if (group == 1) {
             out = conv(xp, w, b, ph, pw);
+        } else if (depthwise(x, w)) {
+            INDArray wd = depthwiseWeights(w);
+            DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("depthwise_conv2d");
+            if (b != null) op.addInputs(xp, wd, b.reshape(-1)); else op.addInputs(xp, wd);
+            out = Nd4j.exec(op.addIntegerArguments(depthwiseArgs(w, ph, pw)).build())[0];
+            wd.close();
         } else {
             INDArray[] parts = new INDArray[group];
             long ic = w.size(1), oc = w.size(0) / group;
@@ -84,6 +90,48 @@ public final class Conv implements Op {
         }
         if (xp != x) xp.close();
         return out;
+    }
+
+    /**
+     * One group per input channel, undilated: libnd4j's depthwise_conv2d in one call instead of a loop
+     * over channels. (Dilated float convolutions take the double path; see viaDouble.)
+     */
+    private boolean depthwise(INDArray x, INDArray w) {
+        return group == x.size(1) && w.size(1) == 1 && dilations[0] == 1 && dilations[1] == 1;
+    }
+
+    /** ONNX [C*m, 1, kH, kW] (output o = c*m + j) as libnd4j's weight format 1, [m, C, kH, kW]. */
+    private INDArray depthwiseWeights(INDArray w) {
+        long c = group, m = w.size(0) / group;
+        return w.reshape('c', c, m, w.size(2), w.size(3)).permute(1, 0, 2, 3).dup('c');
+    }
+
+    /**
+     * depthwise_conv2d_bp (it computes the small weight gradient as well, discarded). Asymmetric
+     * padding: the gradient of the explicitly padded input, cropped, as in the forward pass.
+     */
+    private INDArray depthwiseInputGradient(INDArray x, INDArray w, INDArray g, long[] p) {
+        boolean sym = symmetric(p);
+        INDArray xp = sym ? x : Tensors.pad2d(x, p, 0);
+        long ph = sym ? p[0] : 0, pw = sym ? p[1] : 0;
+        INDArray wd = depthwiseWeights(w);
+        INDArray gxp = xp.ulike(), gw = wd.ulike();
+        Nd4j.exec(DynamicCustomOp.builder("depthwise_conv2d_bp").addInputs(xp, wd, g).addOutputs(gxp, gw)
+                .addIntegerArguments(depthwiseArgs(w, ph, pw)).build());
+        wd.close();
+        gw.close();
+        if (xp != x) xp.close();
+        if (!sym) {
+            INDArray gx = Tensors.crop2d(gxp, p, x.shape());
+            gxp.close();
+            return gx;
+        }
+        return gxp;
+    }
+
+
+    private int[] depthwiseArgs(INDArray w, long ph, long pw) {
+        return Tensors.ints(w.size(2), w.size(3), strides[0], strides[1], ph, pw, 1, 1, 0, 0, 1);
     }
 
     private void requireShapes(INDArray x, INDArray w) {
@@ -135,6 +183,10 @@ public final class Conv implements Op {
         INDArray gxp;
         if (group == 1) {
             gxp = inputGradient(g, w, target, ph, pw);
+        } else if (depthwise(x, w)) {
+            INDArray[] gs = new INDArray[in.length];
+            gs[0] = depthwiseInputGradient(x, w, g, p);
+            return gs;
         } else {
             INDArray[] parts = new INDArray[group];
             long ic = w.size(1), oc = w.size(0) / group;
