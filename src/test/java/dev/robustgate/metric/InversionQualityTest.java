@@ -74,4 +74,14 @@ class InversionQualityTest {
         assertThatThrownBy(() -> InversionQuality.of("m", rec, new int[]{0, 1, 3}, VICTIM, TRAIN))
                 .hasMessageContaining("target class 3 outside [0, 2]");
     }
+
+    @Test
+    void anEmptyClassHasAZeroMeanAndTiesGoToTheFirstMean() {
+        Dataset twoOfThree = new Dataset("t", Split.TRAIN, Nd4j.createFromArray(new float[][]{{1, 0, 0, 0}, {0, 1, 0, 0}})
+                .reshape(2, 1, 2, 2), new int[]{0, 1}, List.of("a", "b", "c"), "t", "t");
+        assertThat(InversionQuality.classMeans(twoOfThree).toFloatMatrix()[2]).containsExactly(0f, 0f, 0f, 0f);
+        // Reconstruction 2 lies as far from mean 0 as from mean 1 (and farther from the zero mean 2): the first wins.
+        INDArray rec = Nd4j.createFromArray(new float[][]{{1, 0, 0, 0}, {0, 1, 0, 0}, {0.6f, 0.6f, 0, 0}}).reshape(3, 1, 2, 2);
+        assertThat(InversionQuality.of("m", rec, VICTIM, twoOfThree).nearestMean()).containsExactly(0, 1, 0);
+    }
 }
