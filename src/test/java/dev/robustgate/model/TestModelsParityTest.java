@@ -29,13 +29,6 @@ class TestModelsParityTest {
         return Arrays.stream(Model.values()).flatMap(m -> Stream.of(Arguments.of(m, Format.ONNX), Arguments.of(m, Format.KERAS)));
     }
 
-    static Stream<Arguments> withAttackNumbers() {
-        return all().filter(a -> Arrays.asList(ATTACKED).contains((Model) a.get()[0]));
-    }
-
-    /** Models whose torch attack numbers are committed. */
-    static final Model[] ATTACKED = {Model.MLP};
-
     static DifferentiableClassifier load(Model model, Format format) {
         Path file = format == Format.ONNX ? model.onnx() : model.keras();
         if (model != Model.RGB) {
@@ -69,15 +62,16 @@ class TestModelsParityTest {
     /**
      * FGSM's predictions on the first 200 test images at every eps of the reference run agree with torch's
      * (reference_numbers.py), on the images both classify correctly (RobustGate attacks only those: a
-     * misclassified image keeps its clean prediction, torch perturbs it too). torch's float32 and float64
-     * gradients give the same FGSM predictions on these images (0 of 200 differ at every eps), so the sign of
-     * a near-zero gradient component is not a source of disagreement; the bound allows 1 image in 100.
+     * misclassified image keeps its clean prediction, torch perturbs it too). For the MLP, torch's float32 and
+     * float64 gradients give the same FGSM predictions on the first 200 images at every eps, so the sign of a
+     * near-zero gradient component is no real source of disagreement; the bound allows 1 image in 100.
+     * (On all 10k images the residual CNN's robust accuracy equals torch's at every eps: see the note.)
      */
     @ParameterizedTest
-    @MethodSource("withAttackNumbers")
+    @MethodSource("all")
     void fgsmPredictionsAgreeWithTorch(Model model, Format format) {
         JsonNode ref = model.torchAttacks();
-        int n = 200;
+        int n = Math.min(200, model.first());
         int[] labels = model.labels(n);
         DifferentiableClassifier classifier = load(model, format);
         int[] clean = classifier.predict(model.images(n));
