@@ -16,6 +16,7 @@ images at every eps, for agreement tests.
 import argparse
 import json
 import os
+import re
 import time
 
 import numpy as np
@@ -121,8 +122,11 @@ def main():
     print("pgd", out["pgd_linf"], flush=True)
     out["loadavg_end"] = os.getloadavg()[0]
     path = args.out or os.path.join(args.models, f"{args.name}_torch_attacks.json")
+    text = json.dumps(out, indent=1)
+    # lists of numbers on one line each: the files are committed, keep them small and readable
+    text = re.sub(r"\[\s+([-\d.,\s]+?)\s+\]", lambda m: "[" + re.sub(r"\s+", "", m.group(1)) + "]", text)
     with open(path, "w") as f:
-        json.dump(out, f, indent=1)
+        f.write(text + "\n")
     print("wrote", path)
 
 

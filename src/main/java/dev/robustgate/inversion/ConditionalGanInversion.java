@@ -31,7 +31,7 @@ public final class ConditionalGanInversion {
     private final double learningRate;
     private final long seed;
 
-    /** Reconstructions [K, C, H, W]; queries spent labelling the auxiliary data and choosing samples. */
+    /** Reconstructions [N, C, H, W] (image i of class i % K); queries spent labelling the auxiliary data and choosing samples. */
     public record Result(INDArray images, long labellingQueries, long selectionQueries, int[] auxLabelCounts) {}
 
     public ConditionalGanInversion(int epochs, int batchSize, int noiseDim, int hidden, int candidates,
@@ -52,7 +52,20 @@ public final class ConditionalGanInversion {
         this.seed = seed;
     }
 
+    /** One reconstruction per class: the candidate the victim is most confident in. */
     public Result run(Classifier victimApi, Dataset auxiliary) {
+        return run(victimApi, auxiliary, 1);
+    }
+
+    /**
+     * {@code perClass} reconstructions of every class: the {@code perClass} of the class's
+     * {@code candidates} samples the victim is most confident in, image i of class i % K (the
+     * first K are one per class, the best of each).
+     */
+    public Result run(Classifier victimApi, Dataset auxiliary, int perClass) {
+        if (perClass < 1 || perClass > candidates) {
+            throw new IllegalArgumentException("reconstructions per class must be in [1, " + candidates + "], got " + perClass);
+        }
         int k = victimApi.numClasses();
         int n = auxiliary.size();
         int d = (int) auxiliary.sampleLength();
@@ -107,19 +120,22 @@ public final class ConditionalGanInversion {
 
         long[] shape = auxiliary.features().shape().clone();
         long q1 = victimApi.counter().snapshot().forward();
-        INDArray out = Nd4j.zeros(DataType.FLOAT, k, d);
+        INDArray out = Nd4j.zeros(DataType.FLOAT, k * perClass, d);
         for (int c = 0; c < k; c++) {
             int[] cls = new int[candidates];
             Arrays.fill(cls, c);
             INDArray samples = generate(g, noise(candidates, random), Dataset.oneHot(cls, k));
             shape[0] = candidates;
             INDArray p = victimApi.probabilities(samples.reshape(shape));
-            int best = 0;
-            for (int i = 1; i < candidates; i++) if (p.getDouble(i, c) > p.getDouble(best, c)) best = i;
-            out.getRow(c, true).assign(samples.getRow(best, true));
+            final int target = c;
+            Integer[] byConfidence = new Integer[candidates];
+            for (int i = 0; i < candidates; i++) byConfidence[i] = i;
+            // Most confident first; ties keep the sampling order, so the choice is deterministic.
+            Arrays.sort(byConfidence, (a, b) -> Double.compare(p.getDouble(b, target), p.getDouble(a, target)));
+            for (int r = 0; r < perClass; r++) out.getRow((long) r * k + c, true).assign(samples.getRow(byConfidence[r], true));
         }
         long selection = victimApi.counter().snapshot().forward() - q1;
-        shape[0] = k;
+        shape[0] = (long) k * perClass;
         return new Result(out.reshape(shape), labelling, selection, counts);
     }
 

@@ -21,7 +21,7 @@ public final class MiFace {
     private final double smoothness;
     private final double start;
 
-    /** The reconstructions [K, C, H, W] and what they cost. */
+    /** The reconstructions [N, C, H, W] (image i of class i % K) and what they cost. */
     public record Result(INDArray images, long gradientEvaluations) {}
 
     /**
@@ -41,14 +41,53 @@ public final class MiFace {
         this.start = start;
     }
 
-    /** One reconstruction per class of {@code model} (image-shaped inputs [C, H, W] only). */
+    /** One reconstruction per class of {@code model} (image-shaped inputs [C, H, W] only), from the blank start. */
     public Result run(DifferentiableClassifier model) {
+        long[] s = requireImages(model);
+        int k = model.numClasses();
+        INDArray x = Nd4j.valueArrayOf(new long[]{k, s[0], s[1], s[2]}, (float) start).castTo(DataType.FLOAT);
+        return descend(model, x, targets(k, 1));
+    }
+
+    /**
+     * {@code perClass} reconstructions of every class, all in one batch: image i targets class
+     * {@code i % K} (so the first K images are one per class) and starts from the blank start plus
+     * uniform noise in [0, {@value #START_NOISE}) drawn from (seed, i), clipped to [0,1]. Different
+     * starts end in different optima, which is what makes the reconstructions of a class
+     * separate trials for a gate.
+     */
+    public Result run(DifferentiableClassifier model, int perClass, long seed) {
+        if (perClass < 1) throw new IllegalArgumentException("reconstructions per class must be >= 1, got " + perClass);
+        long[] s = requireImages(model);
+        int k = model.numClasses();
+        int n = k * perClass;
+        int d = (int) (s[0] * s[1] * s[2]);
+        float[] x0 = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            java.util.SplittableRandom r = new java.util.SplittableRandom(seed * 0x9E3779B97F4A7C15L + i);
+            for (int j = 0; j < d; j++) x0[i * d + j] = (float) Math.min(1.0, start + START_NOISE * r.nextDouble());
+        }
+        return descend(model, Nd4j.create(x0, new long[]{n, s[0], s[1], s[2]}, 'c'), targets(k, perClass));
+    }
+
+    /** Why 0.3: a quarter-to-a-third of the pixel range moves the start off the blank image's optimum without starting from a digit-like blob. */
+    static final double START_NOISE = 0.3;
+
+    private static long[] requireImages(DifferentiableClassifier model) {
         long[] s = model.sampleShape();
         if (s.length != 3) throw new IllegalArgumentException("MI-Face needs image inputs [C, H, W], got rank " + s.length);
-        int k = model.numClasses();
-        int[] targets = new int[k];
-        for (int c = 0; c < k; c++) targets[c] = c;
-        INDArray x = Nd4j.valueArrayOf(new long[]{k, s[0], s[1], s[2]}, (float) start).castTo(DataType.FLOAT);
+        return s;
+    }
+
+    /** The target class of image i: i % K. */
+    public static int[] targets(int k, int perClass) {
+        int[] t = new int[k * perClass];
+        for (int i = 0; i < t.length; i++) t[i] = i % k;
+        return t;
+    }
+
+    private Result descend(DifferentiableClassifier model, INDArray x, int[] targets) {
+        int k = targets.length;
         long before = model.counter().snapshot().gradient();
         for (int t = 0; t < steps; t++) {
             INDArray g = model.lossGradient(x, targets);

@@ -77,4 +77,26 @@ class MiFaceTest {
         assertThatThrownBy(() -> new ConditionalGanInversion(0, 1, 1, 1, 1, 1e-3, 0)).hasMessageContaining(">= 1");
         assertThatThrownBy(() -> new ConditionalGanInversion(1, 1, 1, 1, 1, 0, 0)).hasMessageContaining("learning rate");
     }
+
+    @Test
+    void seededRunsGiveSeveralDistinctReconstructionsPerClassDeterministically() {
+        var victim = dev.robustgate.fixture.TestModels.untrained("mlp-256", 3);   // 10 classes, 28 x 28
+        MiFace miFace = new MiFace(5, 0.05, 0.02, 0.0);
+
+        MiFace.Result a = miFace.run(victim, 3, 7);
+        MiFace.Result b = miFace.run(victim, 3, 7);
+        MiFace.Result c = miFace.run(victim, 3, 8);
+
+        assertThat(a.images().shape()).containsExactly(30, 1, 28, 28);
+        assertThat(a.gradientEvaluations()).isEqualTo(5 * 30);
+        assertThat(MiFace.targets(2, 3)).containsExactly(0, 1, 0, 1, 0, 1);
+        assertThat(a.images()).isEqualTo(b.images());
+        assertThat(a.images()).isNotEqualTo(c.images());
+        // Two runs of one class start from different noise, so they differ.
+        assertThat(a.images().get(org.nd4j.linalg.indexing.NDArrayIndex.point(0)))
+                .isNotEqualTo(a.images().get(org.nd4j.linalg.indexing.NDArrayIndex.point(10)));
+        assertThat(a.images().minNumber().doubleValue()).isGreaterThanOrEqualTo(0.0);
+        assertThat(a.images().maxNumber().doubleValue()).isLessThanOrEqualTo(1.0);
+        assertThatThrownBy(() -> miFace.run(victim, 0, 7)).hasMessageContaining("reconstructions per class must be >= 1, got 0");
+    }
 }

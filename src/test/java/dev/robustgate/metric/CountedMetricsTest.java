@@ -77,6 +77,9 @@ class CountedMetricsTest {
         assertThat(model.batchSizes).containsExactly(500, 500, 203);
         assertThat(acc.successes()).isEqualTo(1200);
         assertThat(acc.subject()).isEqualTo("label-reader");
+        LabelReader exact = new LabelReader();
+        CleanAccuracy.of(exact, dataset(1000));
+        assertThat(exact.batchSizes).as("no empty batch after a whole number of batches").containsExactly(500, 500);
     }
 
     @Test

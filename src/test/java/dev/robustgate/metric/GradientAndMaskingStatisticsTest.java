@@ -1,7 +1,14 @@
 package dev.robustgate.metric;
 
+import dev.robustgate.data.Dataset;
+import dev.robustgate.data.Split;
+import dev.robustgate.model.DifferentiableClassifier;
+import dev.robustgate.model.EvaluationCounter;
 import org.apache.commons.math3.distribution.TDistribution;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.List;
 
@@ -83,5 +90,96 @@ class GradientAndMaskingStatisticsTest {
         assertThat(flagged.flagged("z")).isFalse();
         assertThat(flagged.summary()).isEqualTo(MaskingReport.CATEGORY + " on m: a (why a); c (why c)");
         assertThat(flagged.toString()).startsWith(flagged.summary() + "\n  ").contains("why c").hasLineCount(4);
+    }
+
+    @Test
+    void vanishingCountsOnlyCorrectSamplesStrictlyBelowTheThreshold() {
+        InputGradientNorms n = new InputGradientNorms("m", new double[]{InputGradientNorms.VANISHING, 0.0, 5.0},
+                new boolean[]{true, false, true});
+        assertThat(n.vanished().successes()).isZero();
+        assertThat(n.vanished().trials()).isEqualTo(2);
+        // Two samples are enough for a t interval (one degree of freedom).
+        double[] ci = new InputGradientNorms("m", new double[]{1.0, 3.0}, new boolean[]{true, true}).meanInterval(0.95);
+        assertThat(ci[1]).isGreaterThan(3.0);
+    }
+
+    @Test
+    void intervalsAndChecksAtTheirLimits() {
+        ConfidenceInterval point = new ConfidenceInterval(0.5, 0.5, 0.95);
+        assertThat(point.contains(0.5)).isTrue();
+        assertThatThrownBy(() -> new ConfidenceInterval(0.2, 0.3, 0.0)).hasMessageContaining("level must be in (0, 1), got 0.0");
+        assertThatThrownBy(() -> new ConfidenceInterval(0.2, 0.3, 1.0)).hasMessageContaining("got 1.0");
+        assertThat(ConfidenceInterval.clopperPearson(0, 5, 0.95).lower()).isZero();
+        assertThat(ConfidenceInterval.clopperPearson(5, 5, 0.95).upper()).isEqualTo(1.0);
+        assertThatThrownBy(() -> ConfidenceInterval.clopperPearson(-1, 5, 0.95)).hasMessageContaining("got -1");
+        assertThatThrownBy(() -> ConfidenceInterval.clopperPearson(6, 5, 0.95)).hasMessageContaining("got 6");
+        assertThat(new MaskingCheck("a", true, "why").toString()).isEqualTo("SUSPECTED a: why");
+        assertThat(new MaskingCheck("b", false, "fine").toString()).isEqualTo("ok b: fine");
+    }
+
+    /** Gradients chosen per label: label 0 gives zeros, label 9 a NaN, label l otherwise l in every pixel. */
+    private static final DifferentiableClassifier BY_LABEL = new DifferentiableClassifier() {
+        private final EvaluationCounter counter = new EvaluationCounter();
+        @Override public String name() { return "by-label"; }
+        @Override public long[] sampleShape() { return new long[]{1, 2, 2}; }
+        @Override public int numClasses() { return 10; }
+        @Override public EvaluationCounter counter() { return counter; }
+        @Override public INDArray logits(INDArray x) { return probabilities(x); }
+        @Override public INDArray probabilities(INDArray x) {
+            int m = (int) x.size(0);
+            INDArray p = Nd4j.zeros(DataType.FLOAT, m, 10);
+            for (int i = 0; i < m; i++) p.putScalar(i, Math.round(x.getFloat(i, 0, 0, 0) * 10), 1f);   // reads the label
+            return p;
+        }
+        @Override public INDArray lossGradient(INDArray x, int[] labels) {
+            INDArray g = Nd4j.zeros(DataType.FLOAT, labels.length, 1, 2, 2);
+            for (int i = 0; i < labels.length; i++) {
+                float v = labels[i] == 9 ? Float.NaN : labels[i];
+                for (int j = 0; j < 4; j++) g.putScalar(new long[]{i, 0, j / 2, j % 2}, v);
+            }
+            return g;
+        }
+    };
+
+    private static Dataset labelled(int n, int wrongEvery) {
+        int[] labels = new int[n];
+        float[][] x = new float[n][4];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 10;
+            // The first pixel says the label, except for every wrongEvery-th sample, which says label + 1.
+            x[i][0] = ((wrongEvery > 0 && i % wrongEvery == 0 ? labels[i] + 1 : labels[i]) % 10) / 10f;
+        }
+        List<String> classes = new java.util.ArrayList<>();
+        for (int k = 0; k < 10; k++) classes.add("c" + k);
+        return new Dataset("d", Split.TEST, Nd4j.createFromArray(x).reshape(n, 1, 2, 2), labels, classes, "d", "d");
+    }
+
+    @Test
+    void gradientStatisticsOfAModelReadItsGradientsInBatches() {
+        Dataset data = labelled(600, 0);   // 3 batches of 256, 256, 88
+        double[] l1 = GradientStatistics.l1Norms(BY_LABEL, data);
+        assertThat(l1).hasSize(600);
+        for (int i = 0; i < 600; i++) {
+            int label = i % 10;
+            if (label == 9) assertThat(l1[i]).as("sample %d", i).isNaN();
+            else assertThat(l1[i]).as("sample %d", i).isEqualTo(4.0 * label);
+        }
+        GradientStatistics g = GradientStatistics.of(BY_LABEL, data);
+        assertThat(g.zero()).isEqualTo(60);
+        assertThat(g.nonFinite()).isEqualTo(60);
+        assertThat(g.victim()).isEqualTo("by-label");
+    }
+
+    @Test
+    void inputGradientNormsOfAModelAreL2NormsWithCorrectnessFromItsPredictions() {
+        Dataset data = labelled(1010, 7);   // 3 batches of 500, 500, 10; every 7th sample misclassified
+        InputGradientNorms n = InputGradientNorms.of(BY_LABEL, data);
+        assertThat(n.subject()).isEqualTo("by-label");
+        for (int i = 0; i < 1010; i++) {
+            int label = i % 10;
+            assertThat(n.correct()[i]).as("sample %d", i).isEqualTo(i % 7 != 0);
+            if (label != 9) assertThat(n.norms()[i]).as("sample %d", i).isCloseTo(2.0 * label, within(1e-6));
+        }
+        assertThat(n.samples()).isEqualTo(1010 - 145);
     }
 }

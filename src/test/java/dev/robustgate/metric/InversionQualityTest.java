@@ -54,4 +54,34 @@ class InversionQualityTest {
         assertThatThrownBy(() -> InversionQuality.of("MI-Face", rec.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 2)), VICTIM, TRAIN))
                 .hasMessageContaining("one reconstruction per class (3), got 2");
     }
+
+    @Test
+    void manyReconstructionsAreScoredAgainstTheirTargetsAndByAnIndependentEvaluator() {
+        // The victim's fixed answer has 3 rows: score the three reconstructions as classes 2, 1, 2.
+        INDArray rec = Nd4j.createFromArray(new float[][]{{0.9f, 0.1f, 0, 0}, {0, 0.2f, 0.5f, 0.5f}, {0, 0, 0.6f, 0.4f}}).reshape(3, 1, 2, 2);
+        int[] targets = {2, 1, 2};
+        InversionQuality q = InversionQuality.of("MI-Face", rec, targets, VICTIM, TRAIN);
+        assertThat(q.confidence()).containsExactly(new double[]{0.05, 0.6, 0.3}, within(1e-6));
+        assertThat(q.ownMeanNearest().successes()).isEqualTo(1);   // only the third is nearest mean 2
+
+        // The evaluator (here the same fixed answers) predicts 0, 1, 0: one of three on target.
+        Proportion recognised = InversionQuality.evaluatorAccuracy("MI-Face", rec, targets, "victim", VICTIM);
+        assertThat(recognised.successes()).isEqualTo(1);
+        assertThat(recognised.trials()).isEqualTo(3);
+        assertThat(recognised.metric()).isEqualTo("reconstructions recognised by victim");
+        assertThatThrownBy(() -> InversionQuality.evaluatorAccuracy("m", rec, new int[]{0, 1}, "v", VICTIM))
+                .hasMessageContaining("one target class per reconstruction (3), got 2");
+        assertThatThrownBy(() -> InversionQuality.of("m", rec, new int[]{0, 1, 3}, VICTIM, TRAIN))
+                .hasMessageContaining("target class 3 outside [0, 2]");
+    }
+
+    @Test
+    void anEmptyClassHasAZeroMeanAndTiesGoToTheFirstMean() {
+        Dataset twoOfThree = new Dataset("t", Split.TRAIN, Nd4j.createFromArray(new float[][]{{1, 0, 0, 0}, {0, 1, 0, 0}})
+                .reshape(2, 1, 2, 2), new int[]{0, 1}, List.of("a", "b", "c"), "t", "t");
+        assertThat(InversionQuality.classMeans(twoOfThree).toFloatMatrix()[2]).containsExactly(0f, 0f, 0f, 0f);
+        // Reconstruction 2 lies as far from mean 0 as from mean 1 (and farther from the zero mean 2): the first wins.
+        INDArray rec = Nd4j.createFromArray(new float[][]{{1, 0, 0, 0}, {0, 1, 0, 0}, {0.6f, 0.6f, 0, 0}}).reshape(3, 1, 2, 2);
+        assertThat(InversionQuality.of("m", rec, VICTIM, twoOfThree).nearestMean()).containsExactly(0, 1, 0);
+    }
 }
