@@ -147,6 +147,12 @@ class DefensiveDistillationSpec {
 
     /** CI-sized C&W and masking sample: 100 test images, sample seed 7. */
     static final int CW_SAMPLES = 100;
+    /**
+     * The C&W and JSMA gates' sample: 200 test images, sample seed 7. Why 200: their rates are over the
+     * correctly classified samples only, 78 and 66 of 100 for T = 1 and T = 100, below GateSensitivity's
+     * floor of 100 (the table marked them WEAK); 200 images give about 156 and 132.
+     */
+    static final int GATE_SAMPLES = 200;
     /** The finite L2 budget at which C&W is scored: an adversarial counts only within this radius. */
     static final double CW_RADIUS = 8.0;
     /** C&W-L2, 4 binary steps x 50 Adam steps (at most 200 gradient evaluations a sample), scored within L2 {@value #CW_RADIUS}. */
@@ -157,19 +163,22 @@ class DefensiveDistillationSpec {
      * Measured 2026-11-30 within L2 8.0: 1.000 [0.946, 1.000] over the 66 correctly classified samples of T = 100
      * (median L2 3.159) and 1.000 [0.954, 1.000] over 78 of T = 1 (median 1.353). Within L2 4.0 the same run scores
      * 0.652 [0.524, 0.765] and 0.897 [0.808, 0.955]: at 4 x 50 steps a fixed radius this size still matters.
+     * Those were on 100 images; on the gate's 200 (2026-11-30): T = 100 1.000 [0.973, 1.000] over 135 (median
+     * L2 2.794), T = 1 0.994 [0.967, 1.000] over 165 (median 1.366).
      */
     static final double CW_T100_SUCCESS_LOWER = 0.90;
     static final double CW_T1_SUCCESS_LOWER = 0.90;
     /**
      * Median-L2 ratio T = 100 / T = 1, measured 2.335 [1.497, 3.717] (95% percentile bootstrap, 2000 resamples, seed 7;
-     * Mann-Whitney p = 2.4e-6). The gate: the interval lies within (1.2, 5).
+     * Mann-Whitney p = 2.4e-6) on 100 images; 2.046 [1.630, 2.878] (p = 1.7e-11) on the gate's 200. The gate: the
+     * interval lies within (1.2, 5).
      */
     static final double CW_MEDIAN_RATIO_LOWER = 1.2;
     static final double CW_MEDIAN_RATIO_UPPER = 5.0;
 
     @Test
     @DisplayName("C&W-L2 within L2 8.0 breaks nearly every sample of the T = 100 model; the median distance it needs grows, but boundedly")
-    void carliniWagnerBreaksTheDistilledModel(@Samples(value = CW_SAMPLES, seed = SAMPLE_SEED, dataset = "fashion-mnist") Dataset test) {
+    void carliniWagnerBreaksTheDistilledModel(@Samples(value = GATE_SAMPLES, seed = SAMPLE_SEED, dataset = "fashion-mnist") Dataset test) {
         Dl4jClassifier t1 = Victims.standard().get(victim(1)).model();
         Dl4jClassifier t100 = Victims.standard().get(victim(100)).model();
         AttackResult cw1 = CW.run(t1, test);
@@ -220,7 +229,7 @@ class DefensiveDistillationSpec {
 
     @Test
     @DisplayName("JSMA success falls as the temperature grows")
-    void jsmaStarvesAsTemperatureGrows(@Samples(value = CW_SAMPLES, seed = SAMPLE_SEED, dataset = "fashion-mnist") Dataset test) {
+    void jsmaStarvesAsTemperatureGrows(@Samples(value = GATE_SAMPLES, seed = SAMPLE_SEED, dataset = "fashion-mnist") Dataset test) {
         int n = TEMPERATURES.length;
         double[] t = new double[n];
         List<Proportion> sparse = new ArrayList<>(), full = new ArrayList<>();
@@ -245,7 +254,8 @@ class DefensiveDistillationSpec {
         // T = 1 / 10 / 20 / 50 / 100, at 14.5% 0.949 / 0.903 / 0.819 / 0.794 / 0.754. On this spec's sample (100 images,
         // seed 7) at 5%: 0.590 [0.473, 0.700] / 0.400 / 0.361 / 0.261 / 0.258 [0.158, 0.380]; at 14.5%: 0.987 / 0.920 /
         // 0.861 / 0.841 / 0.788; 1439 to 2220 gradient evaluations per model.
-        // The gate: the T = 100 model's interval lies wholly below the T = 1 model's.
+        // On the gate's 200 images at 5%: T = 100 0.252 [0.181, 0.334] over 135, its interval 0.191 below T = 1's
+        // [0.564, 0.715]. The gate: the T = 100 model's interval lies wholly below the T = 1 model's.
         assertThatProportion(sparse.get(n - 1)).isClearlyBelow(sparse.get(0));
     }
 

@@ -100,16 +100,44 @@ public final class Dl4jModelZip {
                 ComputationGraphConfiguration conf = ComputationGraphConfiguration.fromJson(c.configurationJson());
                 ComputationGraph g = new ComputationGraph(conf);
                 init(c, numParams(conf), p -> g.init(p, false), () -> g.init());
+                requireFileParameters(c, g.params());
                 return g;
             }
-            MultiLayerNetwork n = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(c.configurationJson()));
-            init(c, n.numParams(), p -> n.init(p, false), () -> n.init());
+            MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(c.configurationJson());
+            MultiLayerNetwork n = new MultiLayerNetwork(conf);
+            // Counted from the configuration, never n.numParams(): in M2.1 that calls init() on a fresh
+            // network, which draws random weights, and the init(params) after it then keeps them. A
+            // trained Fashion-MNIST MLP loaded that way scored 0.075 instead of its 0.80.
+            init(c, numParams(conf), p -> n.init(p, false), () -> n.init());
+            requireFileParameters(c, n.params());
             return n;
         } catch (RobustGateException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new RobustGateException(file + ": configuration.json is not a DL4J " + (c.isComputationGraph()
                     ? "ComputationGraph" : "MultiLayerNetwork") + " configuration (" + firstLine(e) + ")", e);
+        }
+    }
+
+    /** Parameters a MultiLayerNetwork configuration describes, without initialising a network. */
+    private static long numParams(MultiLayerConfiguration conf) {
+        long n = 0;
+        for (var layerConf : conf.getConfs()) {
+            n += layerConf.getLayer().initializer().numParams(layerConf);
+        }
+        return n;
+    }
+
+    /**
+     * The network runs on the file's parameters, not on fresh random ones: DL4J's init silently
+     * keeps whatever an earlier init drew, so this is checked value by value (a 50,890-float compare).
+     */
+    private static void requireFileParameters(Contents c, INDArray networkParams) {
+        if (c.params() == null) return;
+        INDArray fromFile = c.params().reshape(-1);
+        INDArray inNetwork = networkParams.reshape(-1);
+        if (!inNetwork.equals(fromFile.castTo(inNetwork.dataType()))) {
+            throw new RobustGateException(c.file() + ": DL4J did not take coefficients.bin as the network's parameters");
         }
     }
 
