@@ -48,6 +48,8 @@ class BrokenAttackSubstitutionTest {
         EVASION_SPECS.put(AdversarialTrainingSpec.class, "junit-jupiter");
         EVASION_SPECS.put(DefensiveDistillationSpec.class, "junit-jupiter");
         EVASION_SPECS.put(MaskingFlagsSpec.class, "junit-jupiter");
+        EVASION_SPECS.put(ApgdVersusPgdSpec.class, "junit-jupiter");
+        EVASION_SPECS.put(RandomizedDefenseSpec.class, "junit-jupiter");
         EVASION_SPECS.put(PerturbationBoundsProperties.class, "jqwik");
     }
 
