@@ -120,26 +120,34 @@ public record InputSpec(long[] shape, InputLayout layout, double[] range, double
     /** Whether the pixel-to-model map is the identity (range [0,1], mean 0, std 1). */
     public boolean mapsPixelsUnchanged() {
         if (range[0] != 0 || range[1] != 1) return false;
-        for (int c = 0; c < mean.length; c++) {
-            if (mean[c] != 0 || std[c] != 1) return false;
+        for (int c = 0; c < Math.max(mean.length, std.length); c++) {
+            if (meanAt(c) != 0 || stdAt(c) != 1) return false;
         }
         return true;
     }
 
     /** Scale of channel c's affine map z = x * scale + shift: (max - min) / std. */
     public double scale(int c) {
-        return (range[1] - range[0]) / std[mean.length == 1 ? 0 : c];
+        return (range[1] - range[0]) / stdAt(c);
     }
 
     /** Shift of channel c's affine map: (min - mean) / std. */
     public double shift(int c) {
-        int i = mean.length == 1 ? 0 : c;
-        return (range[0] - mean[i]) / std[i];
+        return (range[0] - meanAt(c)) / stdAt(c);
+    }
+
+    /** Mean and std are each one value for all channels or one per channel, independently of each other. */
+    private double meanAt(int c) {
+        return mean[mean.length == 1 ? 0 : c];
+    }
+
+    private double stdAt(int c) {
+        return std[std.length == 1 ? 0 : c];
     }
 
     /** Whether normalisation varies by channel (else one scale and one shift serve all). */
     boolean perChannel() {
-        return mean.length > 1;
+        return mean.length > 1 || std.length > 1;
     }
 
     @Override

@@ -14,6 +14,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 class InputAdapterTest {
+
+    /** `--mean m1,m2,m3` without `--std` (and the reverse) once indexed std by the mean's length: out of bounds. */
+    @Test
+    void meanAndStdEachTakeOneValueOrOnePerChannel() {
+        InputSpec meanOnly = new InputSpec(new long[]{3, 2, 2}, null, null, new double[]{0.1, 0.2, 0.3}, null, null);
+        InputSpec stdOnly = new InputSpec(new long[]{3, 2, 2}, null, null, null, new double[]{0.5, 0.25, 2.0}, null);
+        for (int c = 0; c < 3; c++) {
+            assertThat(meanOnly.scale(c)).isEqualTo(1.0);
+            assertThat(meanOnly.shift(c)).isEqualTo(-0.1 * (c + 1), within(1e-12));
+            assertThat(stdOnly.shift(c)).isEqualTo(0.0);
+        }
+        assertThat(stdOnly.scale(0)).isEqualTo(2.0);
+        assertThat(stdOnly.scale(1)).isEqualTo(4.0);
+        assertThat(stdOnly.scale(2)).isEqualTo(0.5);
+        assertThat(stdOnly.mapsPixelsUnchanged()).isFalse();
+        assertThat(meanOnly.mapsPixelsUnchanged()).isFalse();
+    }
     private static final double[] MEAN = {0.49, 0.48, 0.45};
     private static final double[] STD = {0.25, 0.24, 0.26};
 
