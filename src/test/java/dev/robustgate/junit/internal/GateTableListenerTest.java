@@ -1,6 +1,7 @@
 package dev.robustgate.junit.internal;
 
 import dev.robustgate.event.EventBus;
+import dev.robustgate.junit.internal.fixtures.AbortedSpec;
 import dev.robustgate.junit.internal.fixtures.LonelySpec;
 import dev.robustgate.junit.internal.fixtures.WeakAndStrongSpec;
 import org.junit.jupiter.api.AfterEach;
@@ -92,6 +93,16 @@ class GateTableListenerTest {
 
         String warning = out.substring(out.indexOf("GATE PASSED"));
         assertThat(warning).contains("1 spec class was compiled and not run: FashionLeNetSpec.").doesNotContain("LonelySpec");
+    }
+
+    @Test
+    void aRunWhoseSelectedSpecsWereAllAbortedSaysLoudlyThatItGatedNothing() {
+        String out = run(new RunScope("-Dtest=AbortedSpec"), selectClass(AbortedSpec.class));
+
+        assertThat(out).contains("[robustgate] WARNING: no spec ran: every selected spec was skipped or aborted (1); this run gated nothing.")
+                .containsPattern("AbortedSpec\\.needsAGpu +ABORTED: Assumption failed: no GPU here")
+                .contains("1 checks, no spec ran (1 skipped or aborted): NOTHING WAS GATED")
+                .doesNotContain("GATE PASSED").doesNotContain("GATE FAILED");
     }
 
     @Test
