@@ -7,7 +7,7 @@ import dev.robustgate.model.Classifier;
 import dev.robustgate.model.InputDeclaration;
 import dev.robustgate.model.InputSpec;
 import dev.robustgate.model.DifferentiableClassifier;
-import dev.robustgate.model.ModelFiles;
+import dev.robustgate.model.load.ModelFiles;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
