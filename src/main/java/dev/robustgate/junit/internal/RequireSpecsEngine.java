@@ -14,6 +14,8 @@ import org.junit.platform.engine.support.descriptor.EngineDescriptor;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -33,13 +35,18 @@ public final class RequireSpecsEngine implements TestEngine {
     private final BooleanSupplier nested;
     private final BooleanSupplier underSurefire;
     private final Supplier<RunScope> scope;
+    private final Set<String> askedAlone;
+    /** Per JVM: Surefire asks each launcher (new engine instances) in turn. */
+    private static final Set<String> ASKED_ALONE = ConcurrentHashMap.newKeySet();
 
     public RequireSpecsEngine() {
-        this(GateTableListener::running, () -> System.getProperty("surefire.test.class.path") != null, RunScope::current);
+        this(GateTableListener::running, () -> System.getProperty("surefire.test.class.path") != null, RunScope::current,
+                ASKED_ALONE);
     }
 
-    /** For tests: whether a launcher runs in another's test, whether this is Surefire's JVM, the -D selection. */
-    RequireSpecsEngine(BooleanSupplier nested, BooleanSupplier underSurefire, Supplier<RunScope> scope) {
+    /** For tests: whether a launcher runs in another's test, whether this is Surefire's JVM, the -D selection, memory. */
+    RequireSpecsEngine(BooleanSupplier nested, BooleanSupplier underSurefire, Supplier<RunScope> scope, Set<String> askedAlone) {
+        this.askedAlone = askedAlone;
         this.nested = nested;
         this.underSurefire = underSurefire;
         this.scope = scope;
@@ -76,7 +83,8 @@ public final class RequireSpecsEngine implements TestEngine {
         List<ClassSelector> classes = request.getSelectorsByType(ClassSelector.class);
         if (classes.isEmpty()) return engine;
         try {
-            var run = new SpecSelection.Run(mode, underSurefire.getAsBoolean(), scope.get(), classes.size() == selectors.size());
+            var run = new SpecSelection.Run(mode, underSurefire.getAsBoolean(), scope.get(), classes.size() == selectors.size(),
+                    askedAlone);
             ClassLoader loader = Optional.ofNullable(classes.get(0).getClassLoader())
                     .orElseGet(() -> Thread.currentThread().getContextClassLoader());
             SpecSelection.missedSpecs(run, classes.stream().map(ClassSelector::getClassName).toList(), loader)

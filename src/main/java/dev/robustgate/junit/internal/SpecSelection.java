@@ -22,8 +22,9 @@ import java.util.TreeSet;
  * with no {@code -Dtest}, {@code -Dgroups} or shard (Surefire passes them on as system properties;
  * {@link RunScope}), and with class selectors only (an IDE's method, package or unique-id selection is
  * deliberate). A request of one class is Surefire's whole choice only if no other test class is compiled beside
- * it: Surefire also discovers every class alone while scanning, and with {@code forkCount > 1} each class runs
- * in a request of its own. {@code true} checks every run that selects classes, {@code false} none.
+ * it and the class was asked for alone before in this JVM: Surefire's JVM (forkCount 1) discovers every class
+ * alone while scanning and then runs those it kept in one request, while with {@code forkCount > 1} each class
+ * is run in a request of its own, once, and the specs in others. {@code true} checks every run that selects classes, {@code false} none.
  */
 final class SpecSelection {
     static final String PARAMETER = "robustgate.gate.requireSpecs";
@@ -43,7 +44,11 @@ final class SpecSelection {
     }
 
     /** What the check knows about the run besides its selected classes. */
-    record Run(Mode mode, boolean underSurefire, RunScope scope, boolean onlyClassSelectors) {}
+    /**
+     * What the check knows about the run besides its selected classes; {@code askedAlone} remembers the classes
+     * earlier requests of this JVM selected alone (see {@link #missedSpecs}).
+     */
+    record Run(Mode mode, boolean underSurefire, RunScope scope, boolean onlyClassSelectors, Set<String> askedAlone) {}
 
     private SpecSelection() {}
 
@@ -71,8 +76,12 @@ final class SpecSelection {
             tests.addAll(d.tests());
         });
         if (specs.isEmpty() || fromDirs.isEmpty() || fromDirs.stream().anyMatch(specs::contains)) return Optional.empty();
-        if (run.mode() == Mode.AUTO && fromDirs.size() == 1 && tests.stream().anyMatch(t -> !fromDirs.contains(t))) {
-            return Optional.empty();
+        if (run.mode() == Mode.AUTO && fromDirs.size() == 1) {
+            // Surefire's own JVM (forkCount 1) first discovers each class alone to see whether it has tests, then
+            // runs all it kept in one request: a class asked for alone a second time is that run. With
+            // forkCount > 1 each class is run alone and asked for once, and the specs run in other requests.
+            String only = dirs.keySet().iterator().next() + "!" + fromDirs.get(0);
+            if (run.askedAlone().add(only) || tests.stream().anyMatch(t -> !fromDirs.contains(t))) return Optional.empty();
         }
         return Optional.of(message(List.copyOf(specs), dirs.keySet()));
     }

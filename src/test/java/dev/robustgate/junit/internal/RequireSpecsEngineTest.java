@@ -16,6 +16,7 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -90,7 +91,7 @@ class RequireSpecsEngineTest {
 
     /** Surefire's forked JVM with no -Dtest: the run Surefire's includes chose. */
     private static RequireSpecsEngine surefire() {
-        return new RequireSpecsEngine(() -> false, () -> true, () -> new RunScope(null));
+        return new RequireSpecsEngine(() -> false, () -> true, () -> new RunScope(null), new HashSet<>());
     }
 
     private static EngineExecutionResults run(TestEngine engine, Map<String, String> config, DiscoverySelector... selectors) {
@@ -140,30 +141,40 @@ class RequireSpecsEngineTest {
 
     @Test
     void aJqwikPropertyTaggedRobustnessIsASpec() {
-        assertThat(failure(run(surefire(), selectClass(withProperties, "acme.DataTest")))).contains("(BoundsProperties)");
+        assertThat(failure(run(surefire(), selectClass(withProperties, "acme.DataTest"), selectClass(withProperties, "acme.Photos"))))
+                .contains("(BoundsProperties)");
         quiet(run(surefire(), selectClass(withProperties, "acme.DataTest"), selectClass(withProperties, "acme.BoundsProperties")));
     }
 
     @Test
     void aDeliberateDashDTestOfOneUnitTestIsQuiet() {
         // Surefire passes -Dtest on to its JVM as a system property, with a class selector of the class it matched.
-        var dashDTest = new RequireSpecsEngine(() -> false, () -> true, () -> new RunScope("-Dtest=DataTest"));
+        var dashDTest = new RequireSpecsEngine(() -> false, () -> true, () -> new RunScope("-Dtest=DataTest"), new HashSet<>());
 
         quiet(run(dashDTest, selectClass(specAndOneTest, "acme.DataTest")));
+        quiet(run(dashDTest, selectClass(specAndOneTest, "acme.DataTest")));  // Surefire's scan, then its run
         quiet(run(dashDTest, selectClass(withSpec, "acme.DataTest"), selectClass(withSpec, "acme.ModelTest")));
     }
 
     @Test
-    void oneClassIsSurefiresWholeChoiceOnlyWhenNoOtherTestClassIsCompiledBesideIt() {
-        // The only unit test of a project whose spec Surefire skipped: the consumer's first build.
-        assertThat(failure(run(surefire(), selectClass(specAndOneTest, "acme.DataTest")))).contains("(AcmeModelSpec)");
-        // One of two unit tests: Surefire's scan discovers each class alone, and forkCount > 1 runs each alone.
-        quiet(run(surefire(), selectClass(withSpec, "acme.DataTest")));
+    void oneClassIsSurefiresWholeChoiceWhenItWasScannedAloneBeforeAndNoOtherTestClassIsBesideIt() {
+        // The only unit test of a project whose spec Surefire skipped, the consumer's first build: Surefire's JVM
+        // discovers the class alone (its scan: is there a test in it?), then runs it.
+        RequireSpecsEngine surefire = surefire();
+        quiet(run(surefire, selectClass(specAndOneTest, "acme.DataTest")));
+        assertThat(failure(run(surefire, selectClass(specAndOneTest, "acme.DataTest")))).contains("(AcmeModelSpec)");
+        // forkCount > 1: each class is run alone, once, and the spec (included) in a request of its own.
+        quiet(run(surefire(), selectClass(specAndOneTest, "acme.DataTest")));
+        // One of two unit tests (forkCount > 1, or a project whose other test Surefire's includes exclude).
+        RequireSpecsEngine other = surefire();
+        quiet(run(other, selectClass(withSpec, "acme.DataTest")));
+        quiet(run(other, selectClass(withSpec, "acme.DataTest")));
     }
 
     @Test
     void anIdeRunIsQuiet() {
-        var ide = new RequireSpecsEngine(() -> false, () -> false, () -> new RunScope(null));
+        var ide = new RequireSpecsEngine(() -> false, () -> false, () -> new RunScope(null), new HashSet<>());
+        quiet(run(ide, selectClass(specAndOneTest, "acme.DataTest")));
         quiet(run(ide, selectClass(specAndOneTest, "acme.DataTest")));
         quiet(run(ide, selectClass(withSpec, "acme.DataTest"), selectClass(withSpec, "acme.ModelTest")));
         // A method selector (an IDE's or a rerun's) is deliberate, also in Surefire's JVM.
@@ -172,13 +183,13 @@ class RequireSpecsEngineTest {
 
     @Test
     void aLauncherStartedInsideATestIsQuiet() {
-        var nested = new RequireSpecsEngine(() -> true, () -> true, () -> new RunScope(null));
+        var nested = new RequireSpecsEngine(() -> true, () -> true, () -> new RunScope(null), new HashSet<>());
         quiet(run(nested, selectClass(withSpec, "acme.DataTest"), selectClass(withSpec, "acme.ModelTest")));
     }
 
     @Test
     void theParameterTurnsTheCheckOffOrOnForEveryRun() {
-        var dashDTest = new RequireSpecsEngine(() -> false, () -> false, () -> new RunScope("-Dtest=DataTest"));
+        var dashDTest = new RequireSpecsEngine(() -> false, () -> false, () -> new RunScope("-Dtest=DataTest"), new HashSet<>());
 
         quiet(run(surefire(), Map.of(SpecSelection.PARAMETER, "false"), selectClass(withSpec, "acme.DataTest"),
                 selectClass(withSpec, "acme.ModelTest")));
