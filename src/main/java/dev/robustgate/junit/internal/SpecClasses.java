@@ -62,6 +62,20 @@ final class SpecClasses {
         return unrun;
     }
 
+    /** Top-level classes in {@code plan}. */
+    static long classesIn(TestPlan plan) {
+        Set<String> classes = new HashSet<>();
+        for (TestIdentifier root : plan.getRoots()) {
+            for (TestIdentifier id : plan.getDescendants(root)) {
+                id.getSource().ifPresent(s -> {
+                    String n = s instanceof ClassSource c ? c.getClassName() : s instanceof MethodSource m ? m.getClassName() : null;
+                    if (n != null) classes.add(n.contains("$") ? n.substring(0, n.indexOf('$')) : n);
+                });
+            }
+        }
+        return classes.size();
+    }
+
     static String warning(List<String> unrun, boolean noSpecRan) {
         return "[robustgate] WARNING: " + (noSpecRan ? "no spec ran, but " : "") + unrun.size() + " spec class"
                 + (unrun.size() == 1 ? " was" : "es were") + " compiled and not run: " + simpleNames(unrun) + ".\n"
