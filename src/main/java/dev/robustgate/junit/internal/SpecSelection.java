@@ -83,13 +83,18 @@ final class SpecSelection {
             String only = dirs.keySet().iterator().next() + "!" + fromDirs.get(0);
             if (run.askedAlone().add(only) || tests.stream().anyMatch(t -> !fromDirs.contains(t))) return Optional.empty();
         }
-        return Optional.of(message(List.copyOf(specs), dirs.keySet()));
+        return Optional.of(message(List.copyOf(specs), dirs.keySet(), run.scope()));
     }
 
-    static String message(List<String> specs, Set<Path> dirs) {
+    static String message(List<String> specs, Set<Path> dirs, RunScope scope) {
         String where = dirs.stream().map(SpecSelection::shortDir).distinct().reduce((a, b) -> a + ", " + b).orElse("the test classes");
-        return "No spec ran: " + specs.size() + " spec class" + (specs.size() == 1 ? " is" : "es are") + " compiled into " + where
-                + " but not selected (" + SpecClasses.simpleNames(specs) + "); add <include>**/*Spec.java</include> with"
+        String head = "No spec ran: " + specs.size() + " spec class" + (specs.size() == 1 ? " is" : "es are") + " compiled into " + where
+                + " but not selected";
+        if (!scope.full()) {
+            return head + " by " + scope.selection() + " (" + SpecClasses.simpleNames(specs) + "); " + PARAMETER
+                    + "=true requires a spec in every run";
+        }
+        return head + " (" + SpecClasses.simpleNames(specs) + "); add <include>**/*Spec.java</include> with"
                 + " <include>**/*Test.java</include> to maven-surefire-plugin's <includes> (or set " + PARAMETER + "=false)";
     }
 

@@ -114,7 +114,9 @@ class GateTableListenerTest {
 
     @Test
     void specClassesAreFoundInTheTestClassesExceptConditionalFixtures() {
-        assertThat(SpecClasses.specClassesOnClasspath()).contains("dev.robustgate.specs.FashionLeNetSpec")
+        // jqwik's @Tag("robustness") makes a spec too (PerturbationBoundsProperties).
+        assertThat(SpecClasses.specClassesOnClasspath()).contains("dev.robustgate.specs.FashionLeNetSpec",
+                        "dev.robustgate.specs.PerturbationBoundsProperties")
                 .doesNotContain(LonelySpec.class.getName(), "dev.robustgate.cli.baselinefixtures.BaselineSampleGates");
     }
 }
