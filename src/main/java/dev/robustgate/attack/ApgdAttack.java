@@ -166,15 +166,7 @@ public final class ApgdAttack extends ConfiguredAttack {
         int m = batch.size();
         double[][] z = model.logits(batch.inputs().reshape(batch.batchShape(m))).toDoubleMatrix();
         state.forwards += m;
-        int[][] plan = new int[m][targetClasses];
-        for (int i = 0; i < m; i++) {
-            int[] order = MarginLoss.descending(z[i]);
-            int k = 0;
-            for (int c : order) {
-                if (c != batch.labels()[i] && k < targetClasses) plan[i][k++] = c;
-            }
-        }
-        return plan;
+        return Logits.likeliestOthers(z, batch.labels(), targetClasses);
     }
 
     static void emitStep(String name, double eps, int run, int step, int steps, int standing, double seconds) {

@@ -127,14 +127,8 @@ final class ApgdRun {
         float[] buf = new float[k * d];
         for (int j = 0; j < k; j++) {
             SplittableRandom rnd = batch.random(seed, batchRows[j], Double.doubleToLongBits(eps) * 31 + 0xA96DL * (runIndex + 1));
-            double scale = 0;
-            double[] t = new double[d];
-            for (int c = 0; c < d; c++) {
-                t[c] = norm == Norm.LINF ? rnd.nextDouble() * 2 - 1 : gaussian(rnd);
-                scale = norm == Norm.LINF ? Math.max(scale, Math.abs(t[c])) : scale + t[c] * t[c];
-            }
-            scale = norm == Norm.LINF ? scale : Math.sqrt(scale);
-            for (int c = 0; c < d; c++) buf[j * d + c] = (float) (eps * t[c] / (scale + 1e-12));
+            double[] t = Perturbations.onSphere(rnd, d, norm, eps);
+            for (int c = 0; c < d; c++) buf[j * d + c] = (float) t[c];
         }
         INDArray start = Nd4j.create(buf, new long[]{k, d}).castTo(x0.dataType()).addi(x0);
         return Perturbations.projectAndClip(x0, start, norm, eps);
@@ -164,7 +158,7 @@ final class ApgdRun {
         List<Integer> keep = new ArrayList<>(k);
         for (int j = 0; j < k; j++) {
             int r = batchRows[live[j]];
-            int p = argMax(z[j]);
+            int p = Logits.top(z[j]);
             if (batch.reached(r, p)) {
                 state.success[r] = true;
                 state.pred[r] = p;
@@ -265,15 +259,4 @@ final class ApgdRun {
         return out;
     }
 
-    private static int argMax(double[] z) {
-        int best = 0;
-        for (int c = 1; c < z.length; c++) if (z[c] > z[best]) best = c;
-        return best;
-    }
-
-    private static double gaussian(SplittableRandom rnd) {
-        double u = 1.0 - rnd.nextDouble();
-        double v = rnd.nextDouble();
-        return Math.sqrt(-2.0 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-    }
 }

@@ -71,7 +71,7 @@ final class AttackSubstitution {
                 double[] g = new double[d];
                 double sq = 0;
                 for (int j = 0; j < d; j++) {
-                    g[j] = gaussian(rnd);
+                    g[j] = Perturbations.gaussian(rnd);
                     sq += g[j] * g[j];
                 }
                 double scale = Math.min(eps, 1e6) / Math.sqrt(sq);
@@ -84,11 +84,6 @@ final class AttackSubstitution {
         }
         for (int j = 0; j < d; j++) y[j] = Math.min((float) Box.MAX, Math.max((float) Box.MIN, y[j]));
         return y;
-    }
-
-    private static double gaussian(SplittableRandom rnd) {
-        double u = 1.0 - rnd.nextDouble(), v = rnd.nextDouble();
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
     }
 
     private static BatchOutcome outcome(DifferentiableClassifier model, AttackBatch batch, INDArray flatAdversarial) {

@@ -157,16 +157,12 @@ public final class CarliniWagnerL2Attack extends ConfiguredAttack {
                 for (int j = 0; j < k; j++) {
                     int r = rows[j];
                     int goal = batch.lossLabels()[r];
-                    int other = -1;
-                    int arg = 0;
-                    for (int cls = 0; cls < z[j].length; cls++) {
-                        if (z[j][cls] > z[j][arg]) arg = cls;
-                        if (cls != goal && (other < 0 || z[j][cls] > z[j][other])) other = cls;
-                    }
+                    Logits.Margin margin = Logits.margin(z[j], goal, batch.targeted());
+                    int arg = margin.top();
                     // margin f = z_a - z_b: the label over the runner-up, or the runner-up over the target
-                    a[j] = batch.targeted() ? other : goal;
-                    b[j] = batch.targeted() ? goal : other;
-                    double f = z[j][a[j]] - z[j][b[j]];
+                    a[j] = batch.targeted() ? margin.rival() : goal;
+                    b[j] = batch.targeted() ? goal : margin.rival();
+                    double f = margin.value();
                     loss[j] = dist2[j] + c[r] * Math.max(f, -confidence);
                     if (f <= -confidence && batch.reached(r, arg)) {
                         reachedThisRound[r] = true;

@@ -52,12 +52,7 @@ final class FabSearch {
         int m = batch.size();
         double[][] z = model.logits(batch.inputs().reshape(batch.batchShape(m))).toDoubleMatrix();
         forwards += m;
-        int[][] plan = new int[m][n];
-        for (int i = 0; i < m; i++) {
-            int k = 0;
-            for (int c : MarginLoss.descending(z[i])) if (c != batch.labels()[i] && k < n) plan[i][k++] = c;
-        }
-        return plan;
+        return Logits.likeliestOthers(z, batch.labels(), n);
     }
 
     /** Rows whose best distance so far is above {@code eps} (or that have none). */
@@ -123,7 +118,7 @@ final class FabSearch {
         double[][] z = model.logits(toArray(x).reshape(batch.batchShape(k))).toDoubleMatrix();
         forwards += k;
         for (int j = 0; j < k; j++) {
-            int p = argMax(z[j]);
+            int p = Logits.top(z[j]);
             if (p == labels[j]) continue;
             int r = rows[j];
             double dist = distance(x[j], x0[r], norm);
@@ -140,17 +135,8 @@ final class FabSearch {
     private double[] randomStart(int row, int runIndex) {
         double radius = 0.5 * Math.min(bestDist[row], maxEps);
         SplittableRandom rnd = batch.random(seed, row, 0xFABL * 31 + runIndex);
-        double[] t = new double[x0[row].length];
-        double scale = 0;
-        for (int i = 0; i < t.length; i++) {
-            t[i] = norm == Norm.LINF ? rnd.nextDouble() * 2 - 1 : gaussian(rnd);
-            scale = norm == Norm.LINF ? Math.max(scale, Math.abs(t[i])) : scale + t[i] * t[i];
-        }
-        scale = norm == Norm.LINF ? scale : Math.sqrt(scale);
-        double[] x = new double[t.length];
-        for (int i = 0; i < t.length; i++) {
-            x[i] = Math.min(Box.MAX, Math.max(Box.MIN, x0[row][i] + radius * t[i] / (scale + 1e-12)));
-        }
+        double[] x = Perturbations.onSphere(rnd, x0[row].length, norm, radius);
+        for (int i = 0; i < x.length; i++) x[i] = Math.min(Box.MAX, Math.max(Box.MIN, x0[row][i] + x[i]));
         return x;
     }
 
@@ -179,15 +165,4 @@ final class FabSearch {
         return Nd4j.createFromArray(x).castTo(batch.inputs().dataType());
     }
 
-    private static int argMax(double[] z) {
-        int b = 0;
-        for (int c = 1; c < z.length; c++) if (z[c] > z[b]) b = c;
-        return b;
-    }
-
-    private static double gaussian(SplittableRandom rnd) {
-        double u = 1.0 - rnd.nextDouble();
-        double v = rnd.nextDouble();
-        return Math.sqrt(-2.0 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-    }
 }

@@ -50,7 +50,7 @@ enum MarginLoss {
             double lse = logSumExp(z);
             return t < 0 ? lse - z[y] : -(lse - z[t]);
         }
-        int[] pi = descending(z);
+        int[] pi = Logits.descending(z);
         if (this == DLR) {
             double other = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < z.length; c++) if (c != y) other = Math.max(other, z[c]);
@@ -99,7 +99,7 @@ enum MarginLoss {
 
     /** The logit weights of the DLR losses' gradients (see the class comment), merged per class. */
     private Map<Integer, Double> logitWeights(double[] z, int y, int t) {
-        int[] pi = descending(z);
+        int[] pi = Logits.descending(z);
         Map<Integer, Double> w = new LinkedHashMap<>();
         if (this == DLR) {
             int other = pi[0] == y ? pi[1] : pi[0];
@@ -121,15 +121,6 @@ enum MarginLoss {
         }
         w.values().removeIf(v -> v == 0.0);
         return w;
-    }
-
-    static int[] descending(double[] z) {
-        Integer[] idx = new Integer[z.length];
-        for (int i = 0; i < z.length; i++) idx[i] = i;
-        java.util.Arrays.sort(idx, (a, b) -> Double.compare(z[b], z[a]));
-        int[] out = new int[z.length];
-        for (int i = 0; i < z.length; i++) out[i] = idx[i];
-        return out;
     }
 
     private static double logSumExp(double[] z) {

@@ -76,7 +76,26 @@ public final class Perturbations {
         return org.nd4j.linalg.factory.Nd4j.create(buf, new long[]{sampleIds.length, d});
     }
 
-    private static double gaussian(SplittableRandom rnd) {
+    /**
+     * A point of the sphere of {@code radius} around 0, for random starts on the ball's surface: Linf
+     * radius * t / max|t| with t uniform in [-1, 1]^d, L2 radius * g / ||g|| with g Gaussian (1e-12
+     * keeps an all-zero draw finite).
+     */
+    static double[] onSphere(SplittableRandom rnd, int d, Norm norm, double radius) {
+        requireBall(norm);
+        double[] t = new double[d];
+        double scale = 0;
+        for (int i = 0; i < d; i++) {
+            t[i] = norm == Norm.LINF ? rnd.nextDouble() * 2 - 1 : gaussian(rnd);
+            scale = norm == Norm.LINF ? Math.max(scale, Math.abs(t[i])) : scale + t[i] * t[i];
+        }
+        scale = norm == Norm.LINF ? scale : Math.sqrt(scale);
+        for (int i = 0; i < d; i++) t[i] = radius * t[i] / (scale + 1e-12);
+        return t;
+    }
+
+    /** A standard normal draw (Box-Muller; SplittableRandom has no nextGaussian in Java 17). Takes two doubles of {@code rnd}. */
+    static double gaussian(SplittableRandom rnd) {
         double u = 1.0 - rnd.nextDouble();
         double v = rnd.nextDouble();
         return Math.sqrt(-2.0 * Math.log(u)) * Math.cos(2 * Math.PI * v);

@@ -72,7 +72,7 @@ public final class SquareAttack extends ConfiguredAttack {
 
     /** Attacks a black box: only its probabilities are used. */
     public AttackResult run(Classifier model, Dataset data) {
-        return run(ScoresOnly.of(model), data);
+        return run(dev.robustgate.model.ScoresOnly.of(model), data);
     }
 
     @Override
@@ -182,16 +182,10 @@ public final class SquareAttack extends ConfiguredAttack {
     private static void margins(INDArray logits, AttackBatch batch, int[] rows, double[] margin, int[] pred) {
         double[][] z = logits.toDoubleMatrix();
         for (int j = 0; j < rows.length; j++) {
-            int goal = batch.lossLabels()[rows[j]];
-            int other = -1;
-            int arg = 0;
-            for (int c = 0; c < z[j].length; c++) {
-                if (z[j][c] > z[j][arg]) arg = c;
-                if (c != goal && (other < 0 || z[j][c] > z[j][other])) other = c;
-            }
-            pred[j] = arg;
-            margin[j] = batch.targeted() ? z[j][other] - z[j][goal] : z[j][goal] - z[j][other];
-            if (margin[j] < 0 && !batch.reached(rows[j], arg)) margin[j] = 0; // a tie in arg-max
+            Logits.Margin m = Logits.margin(z[j], batch.lossLabels()[rows[j]], batch.targeted());
+            pred[j] = m.top();
+            margin[j] = m.value();
+            if (margin[j] < 0 && !batch.reached(rows[j], m.top())) margin[j] = 0; // a tie in arg-max
         }
     }
 

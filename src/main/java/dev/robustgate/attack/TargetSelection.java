@@ -20,6 +20,22 @@ public abstract class TargetSelection implements java.io.Serializable {
         return true;
     }
 
+    /** A selection that picks each sample's target on its own, from another class than the label. */
+    private abstract static class PerSample extends TargetSelection {
+        /** The target of the sample at {@code row} (its id in the evaluated dataset: {@code sampleId}). */
+        abstract int target(int label, int sampleId, INDArray cleanProbabilities, int row, int numClasses);
+
+        @Override
+        final int[] choose(int[] labels, int[] sampleIndices, INDArray cleanProbabilities, int numClasses) {
+            if (numClasses < 2) {
+                throw new IllegalArgumentException("a targeted attack needs at least 2 classes, the model has " + numClasses);
+            }
+            int[] t = new int[labels.length];
+            for (int i = 0; i < labels.length; i++) t[i] = target(labels[i], sampleIndices[i], cleanProbabilities, i, numClasses);
+            return t;
+        }
+    }
+
     public static TargetSelection untargeted() {
         return new TargetSelection() {
             @Override int[] choose(int[] l, int[] idx, INDArray p, int k) { return null; }
@@ -66,17 +82,11 @@ public abstract class TargetSelection implements java.io.Serializable {
      * the seed and the sample's position in the evaluated dataset, so batch size does not change it.
      */
     public static TargetSelection random(long seed) {
-        return new TargetSelection() {
+        return new PerSample() {
             @Override
-            int[] choose(int[] labels, int[] idx, INDArray p, int k) {
-                if (k < 2) throw new IllegalArgumentException("a targeted attack needs at least 2 classes, the model has " + k);
-                int[] t = new int[labels.length];
-                for (int i = 0; i < labels.length; i++) {
-                    SplittableRandom r = new SplittableRandom(Seeds.mix(seed, idx[i], 0x7A26E7L));
-                    int c = r.nextInt(k - 1);
-                    t[i] = c >= labels[i] ? c + 1 : c;
-                }
-                return t;
+            int target(int label, int sampleId, INDArray p, int row, int k) {
+                int c = new SplittableRandom(Seeds.mix(seed, sampleId, 0x7A26E7L)).nextInt(k - 1);
+                return c >= label ? c + 1 : c;
             }
             @Override public String describe() { return "random target (seed " + seed + ")"; }
         };
@@ -84,19 +94,14 @@ public abstract class TargetSelection implements java.io.Serializable {
 
     /** The class other than the label that the model finds least likely on the clean input (the hardest target). */
     public static TargetSelection leastLikely() {
-        return new TargetSelection() {
+        return new PerSample() {
             @Override
-            int[] choose(int[] labels, int[] idx, INDArray p, int k) {
-                if (k < 2) throw new IllegalArgumentException("a targeted attack needs at least 2 classes, the model has " + k);
-                int[] t = new int[labels.length];
-                for (int i = 0; i < labels.length; i++) {
-                    int best = -1;
-                    for (int c = 0; c < k; c++) {
-                        if (c != labels[i] && (best < 0 || p.getDouble(i, c) < p.getDouble(i, best))) best = c;
-                    }
-                    t[i] = best;
+            int target(int label, int sampleId, INDArray p, int row, int k) {
+                int least = -1;
+                for (int c = 0; c < k; c++) {
+                    if (c != label && (least < 0 || p.getDouble(row, c) < p.getDouble(row, least))) least = c;
                 }
-                return t;
+                return least;
             }
             @Override public String describe() { return "least-likely target"; }
         };

@@ -3,7 +3,7 @@ package dev.robustgate.engine;
 import dev.robustgate.RobustGateException;
 import dev.robustgate.data.Sha256;
 import dev.robustgate.model.DifferentiableClassifier;
-import dev.robustgate.model.ModelFiles;
+import dev.robustgate.model.load.ModelFiles;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -68,7 +68,9 @@ public final class ConditionalGanInversion {
         long q1 = victimApi.counter().snapshot().forward();
         INDArray images = select(gan, victimApi, k, perClass, auxiliary.sampleShape());
         long selection = victimApi.counter().snapshot().forward() - q1;
-        return new Result(images, labelling, selection, counts);
+        // A test seam (InversionSubstitution): the images themselves unless its system property is set.
+        return new Result(InversionSubstitution.apply(images, () -> InversionSubstitution.blank(images.shape())),
+                labelling, selection, counts);
     }
 
     /** The victim's top-1 label of every auxiliary image: one query each. */

@@ -29,7 +29,7 @@ public record OnEngine(String victim) {
      */
     public static ModelRef ref(String name) {
         return ModelRef.of("victim:" + name + "@" + Victims.standard().cache().directory(), name,
-                () -> dev.robustgate.model.ModelFiles.whiteBox(Victims.standard().classifier(name)));
+                () -> dev.robustgate.model.load.ModelFiles.whiteBox(Victims.standard().classifier(name)));
     }
 
     public AttackResult run(Attack attack, Dataset data) {
@@ -50,6 +50,6 @@ public record OnEngine(String victim) {
 
     private ModelRef model() {
         boolean inProcess = engine() instanceof dev.robustgate.engine.InProcessEngine;
-        return inProcess ? ModelRef.loaded(dev.robustgate.model.ModelFiles.whiteBox(Victims.standard().classifier(victim))) : ref(victim);
+        return inProcess ? ModelRef.loaded(dev.robustgate.model.load.ModelFiles.whiteBox(Victims.standard().classifier(victim))) : ref(victim);
     }
 }

@@ -86,7 +86,7 @@ class ServeCommandTest {
             assertThat(remote.sampleShape()).containsExactly(3, 8, 8);
             assertThat(remote.numClasses()).isEqualTo(10);
             var x = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 3, 8, 8);
-            var local = dev.robustgate.model.ModelFiles.load(zip, new dev.robustgate.model.InputDeclaration(
+            var local = dev.robustgate.model.load.ModelFiles.load(zip, new dev.robustgate.model.InputDeclaration(
                     new long[]{3, 8, 8}, null, new double[]{0.5, 0.4, 0.3}, new double[]{0.25, 0.25, 0.2}, null, null));
             double[][] served = remote.probabilities(x).toDoubleMatrix(), expected = local.probabilities(x).toDoubleMatrix();
             for (int i = 0; i < 2; i++) {

@@ -1,5 +1,6 @@
 package dev.robustgate.model;
 
+import dev.robustgate.model.load.ModelFiles;
 import dev.robustgate.model.graph.GraphClassifier;
 import onnx.Onnx;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.robustgate.model;
 
+import dev.robustgate.model.load.ModelFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.robustgate.attack.AttackResult;
 import dev.robustgate.attack.FgsmAttack;

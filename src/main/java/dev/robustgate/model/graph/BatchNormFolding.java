@@ -1,7 +1,5 @@
 package dev.robustgate.model.graph;
 
-import dev.robustgate.model.graph.ops.BatchNormalization;
-import dev.robustgate.model.graph.ops.Conv;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
@@ -10,7 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Folds an inference-mode BatchNormalization into the convolution before it, when the convolution's
+ * Folds an inference-mode BatchNormalization ({@link ChannelAffine}) into the convolution
+ * ({@link ChannelLinear}) before it, when the convolution's
  * output feeds nothing else and all parameters are constants: W'[o] = W[o] s[o], b' = b s + t. One
  * op and one activation-sized pass fewer in both directions; same function, so the same gradient.
  */
@@ -27,19 +26,25 @@ final class BatchNormFolding {
         Map<Node, Node> replaced = new HashMap<>();
         List<Node> dropped = new ArrayList<>();
         for (Node bn : nodes) {
-            if (!(bn.op() instanceof BatchNormalization op) || bn.inputs().size() != 5) continue;
+            if (!(bn.op() instanceof ChannelAffine op) || bn.inputs().size() != 1 + op.parameterCount()) continue;
             Node conv = producer.get(bn.inputs().get(0));
-            if (conv == null || !(conv.op() instanceof Conv) || replaced.containsKey(conv)) continue;
+            if (conv == null || !(conv.op() instanceof ChannelLinear) || replaced.containsKey(conv)) continue;
             if (uses.getOrDefault(conv.output(), 0) != 1 || outputs.contains(conv.output())) continue;
             INDArray w = constants.get(conv.inputs().get(1));
             String biasName = conv.inputs().size() > 2 ? conv.inputs().get(2) : "";
             INDArray b = biasName.isEmpty() ? null : constants.get(biasName);
             if (w == null || w.rank() != 4 || (!biasName.isEmpty() && b == null)) continue;
-            INDArray[] p = new INDArray[4];
-            for (int k = 0; k < 4; k++) p[k] = constants.get(bn.inputs().get(k + 1));
-            if (p[0] == null || p[1] == null || p[2] == null || p[3] == null || p[0].length() != w.size(0)) continue;
-            INDArray s = op.scale(p[0], p[3]).castTo(w.dataType());
-            INDArray t = BatchNormalization.shift(p[1], p[2], s).castTo(w.dataType());
+            INDArray[] p = new INDArray[op.parameterCount()];
+            boolean allConstant = true;
+            for (int k = 0; k < p.length; k++) {
+                p[k] = constants.get(bn.inputs().get(k + 1));
+                allConstant &= p[k] != null;
+            }
+            if (!allConstant) continue;
+            INDArray[] st = op.scaleAndShift(p);
+            if (st[0].length() != w.size(0)) continue;
+            INDArray s = st[0].castTo(w.dataType());
+            INDArray t = st[1].castTo(w.dataType());
             INDArray wFolded = w.dup('c');
             wFolded.reshape('c', w.size(0), w.length() / w.size(0)).muliColumnVector(s.reshape(-1, 1));
             INDArray bFolded = b == null ? t.dup() : b.reshape(-1).mul(s).addi(t);

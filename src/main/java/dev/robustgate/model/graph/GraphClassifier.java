@@ -4,7 +4,6 @@ import dev.robustgate.data.Dataset;
 import dev.robustgate.model.DifferentiableClassifier;
 import dev.robustgate.model.EvaluationCounter;
 import dev.robustgate.model.InputChecks;
-import dev.robustgate.model.graph.ops.Softmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -78,7 +77,7 @@ public final class GraphClassifier implements DifferentiableClassifier {
 
     private static boolean endsInClassSoftmax(Node n) {
         // A rank-2 output checked at construction: axis 1 / -1, or the 2-D coerced form with axis 1.
-        return n.op() instanceof Softmax s && (s.axis() == -1 || s.axis() == 1);
+        return n.op() instanceof ClassProbabilities s && (s.axis() == -1 || s.axis() == 1);
     }
 
     public Graph graph() { return graph; }

@@ -1,22 +1,17 @@
 package dev.robustgate.engine.spark;
 
 import dev.robustgate.attack.PgdAttack;
-import dev.robustgate.attack.TargetSelection;
-import dev.robustgate.attack.WorstCaseOf;
-import dev.robustgate.data.Dataset;
+import dev.robustgate.engine.Engine;
+import dev.robustgate.engine.EngineContract;
 import dev.robustgate.engine.ExecutorModels;
 import dev.robustgate.engine.ModelRef;
-import dev.robustgate.fixture.TestModels;
 import dev.robustgate.fixture.Victims;
-import dev.robustgate.metric.MaskingChecks;
-import dev.robustgate.model.Dl4jClassifier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 
-import static dev.robustgate.engine.SameResults.assertSame;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,19 +20,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * sample for sample and count for count, the one-JVM results, also when every task's first
  * attempt fails on purpose after doing its work.
  */
-class SparkEngineTest {
-    private static final int N = 23;
-    private static final int BATCH = 4;
+class SparkEngineTest extends EngineContract {
     private static final String VICTIM = "fashion-mlp-small";
-    private static Dl4jClassifier model;
-    private static Dataset data;
     private static ModelRef ref;
     private static SparkEngine spark;
 
     @BeforeAll
     static void start() {
-        model = TestModels.smallMlp();
-        data = TestModels.fashionTest(N, 43);
         ref = ModelRef.of("victim:" + VICTIM, VICTIM, () -> Victims.standard().get(VICTIM).model());
         spark = SparkEngine.start("local[2,2]", 3, BATCH, Map.of(SparkEngine.FAIL_FIRST_ATTEMPT, "false"));
     }
@@ -47,25 +36,12 @@ class SparkEngineTest {
         if (spark != null) spark.close();
     }
 
+    @Override protected Engine engine() { return spark; }
+    @Override protected ModelRef victim() { return ref; }
+
     @Test
-    void randomStartPgdOnSparkIsTheOneJvmRunSampleForSample() {
-        var pgd = PgdAttack.linf().eps(0.05, 0.1).steps(5).randomStart(true).restarts(2).seed(9).batchSize(BATCH);
-        assertSame(spark.run(pgd, ref, data), pgd.run(model, data));
+    void describesItsMasterAndPartitions() {
         assertThat(spark.describe()).isEqualTo("spark local[2,2], 3 partitions");
-    }
-
-    @Test
-    void worstCaseWithRandomTargetsOnSparkIsTheOneJvmRun() {
-        var worst = WorstCaseOf.of(
-                PgdAttack.linf().eps(0.03, 0.1).steps(2).randomStart(true).seed(5).targeted(TargetSelection.random(2)).batchSize(BATCH),
-                PgdAttack.linf().eps(0.03, 0.1).steps(4).randomStart(true).seed(9).targeted(TargetSelection.random(2)).batchSize(BATCH));
-        assertSame(spark.runDetailed(worst, ref, data), worst.runDetailed(model, data));
-    }
-
-    @Test
-    void maskingChecksOnSparkReachTheOneJvmVerdicts() {
-        var checks = MaskingChecks.linf(0.05, 0.1).pgdSteps(3).unboundedSteps(5).squareQueries(20).seed(4);
-        assertSame(spark.maskingChecks(checks, ref, data), checks.run(model, data), 1e-6);
     }
 
     @Test

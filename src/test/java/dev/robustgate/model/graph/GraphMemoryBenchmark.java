@@ -5,7 +5,7 @@ import dev.robustgate.data.Split;
 import dev.robustgate.fixture.Victims;
 import dev.robustgate.model.DifferentiableClassifier;
 import dev.robustgate.model.Dl4jClassifier;
-import dev.robustgate.model.ModelFiles;
+import dev.robustgate.model.load.ModelFiles;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;

@@ -5,7 +5,7 @@ import dev.robustgate.data.Split;
 import dev.robustgate.model.Classifier;
 import dev.robustgate.model.DifferentiableClassifier;
 import dev.robustgate.model.InputDeclaration;
-import dev.robustgate.model.ModelFiles;
+import dev.robustgate.model.load.ModelFiles;
 import dev.robustgate.model.OnnxRuntimeClassifier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -2,7 +2,7 @@ package dev.robustgate.model.load;
 
 import dev.robustgate.RobustGateException;
 import dev.robustgate.model.DifferentiableClassifier;
-import dev.robustgate.model.ModelFiles;
+import dev.robustgate.model.load.ModelFiles;
 import dev.robustgate.model.graph.GraphClassifier;
 import onnx.Onnx;
 import org.junit.jupiter.api.Test;

@@ -7,7 +7,7 @@ import dev.robustgate.data.Split;
 import dev.robustgate.fixture.Architectures;
 import dev.robustgate.model.DifferentiableClassifier;
 import dev.robustgate.model.InputDeclaration;
-import dev.robustgate.model.ModelFiles;
+import dev.robustgate.model.load.ModelFiles;
 import dev.robustgate.model.graph.GraphClassifier;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;

@@ -1,6 +1,6 @@
 package dev.robustgate.model.graph.ops;
 
-import dev.robustgate.model.graph.Op;
+import dev.robustgate.model.graph.ChannelAffine;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
@@ -13,7 +13,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * gradient is g * s: running statistics are constants here, unlike DL4J M2.1's BN backprop, which
  * adds batch-statistic terms even after a test-mode forward.
  */
-public final class BatchNormalization implements Op {
+public final class BatchNormalization implements ChannelAffine {
     private final double epsilon;
     /** s and t for the last parameters seen (they are constants: computed once per graph, not per batch). */
     private volatile Folded folded;
@@ -27,6 +27,15 @@ public final class BatchNormalization implements Op {
     public double epsilon() { return epsilon; }
 
     @Override public String type() { return "BatchNormalization"; }
+
+    @Override public int parameterCount() { return 4; }
+
+    /** Parameters (scale, bias, mean, var): {s, t}. */
+    @Override
+    public INDArray[] scaleAndShift(INDArray[] p) {
+        INDArray s = scale(p[0], p[3]);
+        return new INDArray[]{s, shift(p[1], p[2], s)};
+    }
 
     /** s = scale / sqrt(var + epsilon). */
     public INDArray scale(INDArray gamma, INDArray var) {

@@ -1,6 +1,6 @@
 package dev.robustgate.model.graph.ops;
 
-import dev.robustgate.model.graph.Op;
+import dev.robustgate.model.graph.ChannelLinear;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -19,7 +19,7 @@ import java.util.Arrays;
  * takes OIHW as is) of the output gradient; rows and columns that no window reaches (when the
  * stride does not divide the input) get zero gradient.
  */
-public final class Conv implements Op {
+public final class Conv implements ChannelLinear {
     private final long[] strides;
     private final long[] dilations;
     private final Padding padding;

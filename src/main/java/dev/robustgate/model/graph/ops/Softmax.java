@@ -1,6 +1,6 @@
 package dev.robustgate.model.graph.ops;
 
-import dev.robustgate.model.graph.Op;
+import dev.robustgate.model.graph.ClassProbabilities;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
@@ -10,7 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Softmax along one axis (ONNX opset 13 and later), or, in the opset 1-12 form, over all axes
  * from {@code axis} on, the input seen as a 2-D matrix. Gradient: y * (g - sum(g * y)).
  */
-public final class Softmax implements Op {
+public final class Softmax implements ClassProbabilities {
     private final int axis;
     private final boolean coerce2d;
 
@@ -24,7 +24,7 @@ public final class Softmax implements Op {
         return new Softmax(-1, false);
     }
 
-    public int axis() { return axis; }
+    @Override public int axis() { return axis; }
     public boolean coerce2d() { return coerce2d; }
 
     @Override public String type() { return "Softmax"; }

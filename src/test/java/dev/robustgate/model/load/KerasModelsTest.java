@@ -1,6 +1,9 @@
-package dev.robustgate.model;
+package dev.robustgate.model.load;
 
 import dev.robustgate.RobustGateException;
+import dev.robustgate.model.Dl4jClassifier;
+import dev.robustgate.model.InputLayout;
+import dev.robustgate.model.TestModelFiles;
 import dev.robustgate.model.TestModelFiles.Model;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,13 +1,18 @@
-package dev.robustgate.model;
+package dev.robustgate.model.load;
 
 import dev.robustgate.RobustGateException;
+import dev.robustgate.model.Classifier;
+import dev.robustgate.model.DifferentiableClassifier;
+import dev.robustgate.model.InputAdapter;
+import dev.robustgate.model.InputDeclaration;
+import dev.robustgate.model.InputLayout;
+import dev.robustgate.model.InputSpec;
+import dev.robustgate.model.OneDnnLayers;
+import dev.robustgate.model.OnnxRuntimeClassifier;
+import dev.robustgate.model.Dl4jClassifier;
 import dev.robustgate.model.graph.Graph;
 import dev.robustgate.model.graph.GraphClassifier;
-import dev.robustgate.model.load.Dl4jGraphs;
-import dev.robustgate.model.load.Dl4jModelZip;
 import org.nd4j.linalg.api.buffer.DataType;
-import dev.robustgate.model.load.OnnxModels;
-import dev.robustgate.model.load.UnsupportedOnnxException;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;

@@ -1,6 +1,13 @@
-package dev.robustgate.model;
+package dev.robustgate.model.load;
 
 import dev.robustgate.RobustGateException;
+import dev.robustgate.model.Classifier;
+import dev.robustgate.model.InputAdapter;
+import dev.robustgate.model.InputDeclaration;
+import dev.robustgate.model.InputLayout;
+import dev.robustgate.model.InputSpec;
+import dev.robustgate.model.OneDnnLayers;
+import dev.robustgate.model.Dl4jClassifier;
 import org.deeplearning4j.nn.api.layers.IOutputLayer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -12,7 +19,6 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.modelimport.keras.exceptions.InvalidKerasConfigurationException;
 import org.nd4j.linalg.api.buffer.DataType;
-import dev.robustgate.model.load.Dl4jGraphs;
 import org.deeplearning4j.nn.modelimport.keras.KerasModel;
 import org.deeplearning4j.nn.modelimport.keras.KerasSequentialModel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
