@@ -101,7 +101,7 @@ class ConditionalGanInversionTest {
         assertThat(new int[]{full.noiseDim(), full.labelUnits(), full.base(), full.batchSize(), full.epochs()})
                 .containsExactly(100, 1000, 32, 200, 150);
         assertThat(new double[]{full.discriminatorLr(), full.discriminatorBeta1(), full.generatorLr(), full.generatorBeta1()})
-                .containsExactly(4e-4, 0.0, 1e-4, 0.5);
+                .containsExactly(4e-4, 0.0, 1e-3, 0.5);   // G: 1e-3, not the seed's 1e-4 (DcganConfig.full)
         DcganConfig ci = DcganConfig.ci(10, 1);
         assertThat(ci.base()).isLessThan(full.base());
         // Parameters: the full discriminator's concatenation dense layer alone is (32·14·14 + 1000) x 32·14·14.
