@@ -22,7 +22,7 @@ REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(REPO, "src", "test", "python"))
 
 ap = argparse.ArgumentParser()
-ap.add_argument("--model", required=True, choices=["resnet", "rgb", "mlp", "lenet"])
+ap.add_argument("--model", required=True, choices=["resnet", "rgb", "mlp", "lenet", "resnet_norm"])
 ap.add_argument("--attack", required=True, choices=["fgsm", "pgd"])
 ap.add_argument("--eps", required=True)
 ap.add_argument("--limit", type=int, default=10000)
@@ -45,13 +45,14 @@ import rg_models  # noqa: E402
 
 RES = os.path.join(REPO, "src", "test", "resources")
 H5 = {"resnet": "models/resnet_bn_fmnist.h5", "rgb": "models/rgb_bn_tinted.h5", "mlp": "models/mlp_bn_fmnist.h5",
-      "lenet": "reference/lenet_fmnist_keras.h5"}[args.model]
+      "lenet": "reference/lenet_fmnist_keras.h5", "resnet_norm": "models/resnet_bn_fmnist_norm.h5"}[args.model]
 torch.set_num_threads(args.threads)
 model = from_keras.load(args.model, os.path.join(RES, H5))
-if args.model == "rgb":
-    with open(os.path.join(RES, "models/rgb_bn_tinted_normalization.json")) as f:
+if args.model in rg_models.NORMALISED:
+    with open(os.path.join(RES, H5[:-len(".h5")] + "_normalization.json")) as f:
         norm = json.load(f)
     model = rg_models.Normalized(model, norm["mean"], norm["std"]).eval()
+if args.model == "rgb":
     x, y = rg_data.tinted("t10k")
 else:
     x, y = rg_data.fashion("t10k")

@@ -8,6 +8,7 @@ import rg_models
 
 # Keras layer name -> torch module prefix, per model; conv+BN pairs are "<x>_conv"/"<x>_bn" -> "<x'>.0"/"<x'>.1".
 _CONV_BN = {"resnet": ["stem", "block1_a", "block1_b", "block2_a", "block2_b", "block2_skip"],
+            "resnet_norm": ["stem", "block1_a", "block1_b", "block2_a", "block2_b", "block2_skip"],
             "rgb": ["c1", "c2", "c3"]}
 
 
