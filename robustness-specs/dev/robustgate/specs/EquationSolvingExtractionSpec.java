@@ -39,6 +39,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The gates: without rounding the copy is exact (parameter error below 1e-6, every test prediction
  * agrees); rounded to 2 decimals, the minimal attack's copy must stay useless (error above 1,
  * agreement's upper bound at most 0.30) -- the defence a team points to when it rounds its answers.
+ * That ceiling passes more easily for a broken thief, so the same test also runs the same thief against
+ * answers rounded to 6 decimals, where it must still agree (lower bound >= 0.95): a thief that ignores the
+ * answers or learns from random ones fails it (BrokenAttackSubstitutionTest).
  * An attacker with more queries (least squares) does better against rounding; that is not gated here.
  */
 @RobustnessSpec
@@ -95,5 +98,17 @@ class EquationSolvingExtractionSpec {
 
         assertThat(error).as("max parameter error under rounding").isGreaterThan(1.0);
         assertThatProportion(agreement).upperBound().isAtMost(0.30);
+
+        // Control: the ceiling above passes more easily for a thief that learns nothing, so the same thief (same 785
+        // queries, seed 2016) must still copy the victim when the rounding is mild: at 6 decimals it agreed
+        // 0.994 [0.990, 0.997] (table above); a thief that ignores the answers or learns from random ones stays near
+        // chance (0.1). The lower bound must reach 0.95.
+        EquationSolvingExtraction.Result mild = steal(OutputPolicy.rounded(6));
+        Proportion mildAgreement = Agreement.of(mild.model(), victim, test);
+        report("rounded(6), control", mild, EquationSolvingExtraction.maxParameterError(mild.model(), victim), mildAgreement);
+        assertThatProportion(mildAgreement).as("control: agreement at 6 decimals").lowerBound().isAtLeast(CONTROL_ROUNDED_6);
     }
+
+    /** The control's floor: below the measured 0.990 lower end at 6 decimals, far above chance (0.1). */
+    static final double CONTROL_ROUNDED_6 = 0.95;
 }

@@ -181,10 +181,11 @@ public final class Dataset {
                 throw new IllegalArgumentException("index " + idx + " outside [0, " + (n - 1) + "] of " + provenance);
             }
         }
-        INDArray flat = features.reshape(n, sampleLength());
-        INDArray picked = Nd4j.pullRows(flat, 1, indices);
         long[] shape = features.shape().clone();
         shape[0] = indices.length;
+        // pullRows rejects an empty index list: no samples picked is an empty dataset of the same sample shape.
+        INDArray picked = indices.length == 0 ? Nd4j.create(DataType.FLOAT, shape)
+                : Nd4j.pullRows(features.reshape(n, sampleLength()), 1, indices);
         int[] pickedLabels = new int[indices.length];
         for (int i = 0; i < indices.length; i++) {
             pickedLabels[i] = labels[indices[i]];

@@ -76,6 +76,13 @@ public final class EquationSolvingExtraction {
         if (p.length != m || p[0].length != k) {
             throw new IllegalStateException("the API answered " + p.length + "x" + p[0].length + " for " + m + "x" + k);
         }
+        TheftSubstitution.Mode broken = TheftSubstitution.mode();   // a test seam: NONE unless its system property is set
+        if (broken == TheftSubstitution.Mode.NOOP) {
+            // The answers ignored: the copy is the all-zero model the solve starts from; every equation unused.
+            return new Result(new SoftmaxRegression(api.name() + "-extracted", shape, Nd4j.zeros(DataType.DOUBLE, d, k),
+                    Nd4j.zeros(DataType.DOUBLE, k)), m, 0, m * (k - 1));
+        }
+        if (broken == TheftSubstitution.Mode.NOISE) p = TheftSubstitution.randomProbabilities(m, k, seed);
 
         INDArray w = Nd4j.zeros(DataType.DOUBLE, d, k);
         double[] b = new double[k];

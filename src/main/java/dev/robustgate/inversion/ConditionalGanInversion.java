@@ -136,7 +136,10 @@ public final class ConditionalGanInversion {
         }
         long selection = victimApi.counter().snapshot().forward() - q1;
         shape[0] = (long) k * perClass;
-        return new Result(out.reshape(shape), labelling, selection, counts);
+        INDArray images = out.reshape(shape);
+        // A test seam (InversionSubstitution): the images themselves unless its system property is set.
+        return new Result(InversionSubstitution.apply(images, () -> InversionSubstitution.blank(images.shape())),
+                labelling, selection, counts);
     }
 
     private static INDArray generate(Mlp2 g, INDArray z, INDArray oneHot) {

@@ -89,6 +89,7 @@ public final class MiFace {
     private Result descend(DifferentiableClassifier model, INDArray x, int[] targets) {
         int k = targets.length;
         long before = model.counter().snapshot().gradient();
+        INDArray start = InversionSubstitution.active() ? x.dup() : null;   // a test seam: null unless its property is set
         for (int t = 0; t < steps; t++) {
             INDArray g = model.lossGradient(x, targets);
             if (smoothness > 0) g.addi(smoothnessGradient(x).muli(smoothness));
@@ -101,7 +102,7 @@ public final class MiFace {
             x.subi(g.muli(stepSize));
             Transforms.min(Transforms.max(x, 0.0, false), 1.0, false);
         }
-        return new Result(x, model.counter().snapshot().gradient() - before);
+        return new Result(InversionSubstitution.apply(x, () -> start), model.counter().snapshot().gradient() - before);
     }
 
     /** d/dx of sum over neighbouring pixel pairs of (x_a - x_b)^2, per image. */

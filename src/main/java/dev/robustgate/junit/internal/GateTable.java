@@ -42,6 +42,7 @@ public final class GateTable implements TestExecutionListener, EventListener {
     private volatile String current = "?";
     private boolean currentCounts;
     private int executed;
+    private int notRun;
     private boolean currentHadGate;
 
     private GateTable(boolean specsOnly, BooleanSupplier listening) {
@@ -99,6 +100,15 @@ public final class GateTable implements TestExecutionListener, EventListener {
     public synchronized void executionFinished(TestIdentifier id, TestExecutionResult result) {
         boolean ok = result.getStatus() == TestExecutionResult.Status.SUCCESSFUL;
         if (!counts(id)) return;
+        if (specsOnly && id.isTest() && result.getStatus() == TestExecutionResult.Status.ABORTED) {
+            // An assumption that failed: Surefire counts it as skipped and the build stays green, so the table
+            // must not call it a failure (nor a pass): the spec checked nothing.
+            notRun++;
+            String why = result.getThrowable().map(Throwable::getMessage).orElse("aborted");
+            rows.add(new Row(specName(id), "", "", "", "", "ABORTED: " + firstLine(why)));
+            currentCounts = false;
+            return;
+        }
         if (!id.isTest()) {
             // A class whose setup failed never runs its specs: that must fail the gate, not vanish.
             if (!ok && id.getParentId().isPresent()) {
@@ -127,6 +137,7 @@ public final class GateTable implements TestExecutionListener, EventListener {
     @Override
     public synchronized void executionSkipped(TestIdentifier id, String reason) {
         if (!counts(id)) return;
+        notRun++;
         rows.add(new Row(id.isTest() ? specName(id) : id.getDisplayName(), "", "", "", "", "SKIPPED: " + reason));
     }
 
@@ -137,6 +148,11 @@ public final class GateTable implements TestExecutionListener, EventListener {
     /** Tests (specs, in specs-only mode) that ran, passed or failed. */
     public synchronized int executed() {
         return executed;
+    }
+
+    /** Specs (or classes of specs) that were selected and skipped, and specs aborted by an assumption (specs-only mode). */
+    public synchronized int notRun() {
+        return notRun;
     }
 
     /** Fully qualified names of the classes whose tests ran. */
@@ -165,9 +181,19 @@ public final class GateTable implements TestExecutionListener, EventListener {
             sb.append('\n').append(String.format("%d weak gate(s): they cannot fail at their n, or their n is below %d;"
                     + " a pass says little", weak, dev.robustgate.metric.GateSensitivity.MIN_TRIALS)).append('\n');
         }
-        sb.append('\n').append(String.format("%d checks, %d failed spec(s): %s", rows.size(), failures.size(),
-                failures.isEmpty() ? "GATE PASSED" : "GATE FAILED"));
+        if (specsOnly && executed == 0) {
+            sb.append('\n').append(String.format("%d checks, no spec ran (%d skipped or aborted): NOTHING WAS GATED", rows.size(), notRun));
+        } else {
+            sb.append('\n').append(String.format("%d checks, %d failed spec(s): %s", rows.size(), failures.size(),
+                    failures.isEmpty() ? "GATE PASSED" : "GATE FAILED"));
+        }
         return sb.toString();
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "aborted";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
     }
 
     private static String gateSubject(String subject) {

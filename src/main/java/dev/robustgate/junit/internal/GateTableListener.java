@@ -23,7 +23,8 @@ import java.util.function.Supplier;
  * or an IDE, gets what {@code ./robustgate gate} gives: the previous run's Allure results cleared
  * at its start, and at its end the gate table of the specs that ran, the baseline entries a full
  * run left unchecked, and a loud warning when no spec ran although the project has spec classes.
- * A run that executed no spec prints nothing else.
+ * A run that executed no spec prints nothing else, unless it selected specs that were all skipped or aborted
+ * (a loud warning and their table). A run that selected no spec at all is failed by {@link RequireSpecsEngine}.
  *
  * <p>A run nested in another (a test that launches specs itself) neither clears the results nor
  * prints its table; its gate events do not reach the outer run's table either.
@@ -37,6 +38,11 @@ public final class GateTableListener implements TestExecutionListener {
     private GateTable table;
     private EventBus.Subscription subscription;
     private TestPlan plan;
+
+    /** Whether a run is executing in this JVM: a launcher started now is nested in one of its tests. */
+    static boolean running() {
+        return DEPTH.get() > 0;
+    }
 
     @Override
     public void testPlanExecutionStarted(TestPlan testPlan) {
@@ -85,8 +91,18 @@ public final class GateTableListener implements TestExecutionListener {
     }
 
     static void print(PrintStream out, GateTable table, RunScope scope, TestPlan plan, Supplier<List<String>> specClasses) {
-        List<String> unrun = scope.full() ? SpecClasses.notRun(plan, specClasses.get()) : List.of();
+        // A plan of one class is an IDE's run of it, or one of Surefire's forks (forkCount > 1 runs each class
+        // alone): the other spec classes may run elsewhere. RequireSpecsEngine fails Surefire's one-class run.
+        List<String> unrun = scope.full() && SpecClasses.classesIn(plan) > 1 ? SpecClasses.notRun(plan, specClasses.get()) : List.of();
         if (table.executed() == 0) {
+            if (table.notRun() > 0) {
+                // Specs were selected and none ran: skipped and aborted tests fail nothing, so the build is green;
+                // a listener cannot fail it and an engine cannot see the other engines' results, so shout.
+                out.println();
+                out.println("[robustgate] WARNING: no spec ran: every selected spec was skipped or aborted ("
+                        + table.notRun() + "); this run gated nothing.");
+                out.println(table.render());
+            }
             if (!unrun.isEmpty()) out.println(SpecClasses.warning(unrun, true));
             return;
         }

@@ -1,7 +1,9 @@
 package dev.robustgate.junit.internal;
 
 import dev.robustgate.event.EventBus;
+import dev.robustgate.junit.internal.fixtures.AbortedSpec;
 import dev.robustgate.junit.internal.fixtures.LonelySpec;
+import dev.robustgate.junit.internal.fixtures.OtherPlainTest;
 import dev.robustgate.junit.internal.fixtures.WeakAndStrongSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,7 +82,7 @@ class GateTableListenerTest {
 
     @Test
     void aFullRunThatExecutesNoSpecWarnsLoudlyAndNamesTheSpecClassesItMissed() {
-        String out = run(new RunScope(null), selectClass(LonelySpec.PlainTest.class));
+        String out = run(new RunScope(null), selectClass(LonelySpec.PlainTest.class), selectClass(OtherPlainTest.class));
 
         assertThat(out).contains("WARNING: no spec ran, but").contains("LonelySpec")
                 .contains("<include>**/*Spec.java</include>").doesNotContain("GATE PASSED");
@@ -88,15 +90,33 @@ class GateTableListenerTest {
 
     @Test
     void aFullRunWithSpecsNamesTheSpecClassesThatDidNotRun() {
-        String out = run(new RunScope(null), selectClass(LonelySpec.class));
+        String out = run(new RunScope(null), selectClass(LonelySpec.class), selectClass(OtherPlainTest.class));
 
         String warning = out.substring(out.indexOf("GATE PASSED"));
         assertThat(warning).contains("1 spec class was compiled and not run: FashionLeNetSpec.").doesNotContain("LonelySpec");
     }
 
     @Test
+    void aFullRunOfOneClassDoesNotWarnAsTheOtherSpecsMayRunInOtherForks() {
+        // forkCount > 1 runs each class alone, and an IDE runs the one class asked for.
+        assertThat(run(new RunScope(null), selectClass(LonelySpec.PlainTest.class))).isEmpty();
+    }
+
+    @Test
+    void aRunWhoseSelectedSpecsWereAllAbortedSaysLoudlyThatItGatedNothing() {
+        String out = run(new RunScope("-Dtest=AbortedSpec"), selectClass(AbortedSpec.class));
+
+        assertThat(out).contains("[robustgate] WARNING: no spec ran: every selected spec was skipped or aborted (1); this run gated nothing.")
+                .containsPattern("AbortedSpec\\.needsAGpu +ABORTED: Assumption failed: no GPU here")
+                .contains("1 checks, no spec ran (1 skipped or aborted): NOTHING WAS GATED")
+                .doesNotContain("GATE PASSED").doesNotContain("GATE FAILED");
+    }
+
+    @Test
     void specClassesAreFoundInTheTestClassesExceptConditionalFixtures() {
-        assertThat(SpecClasses.specClassesOnClasspath()).contains("dev.robustgate.specs.FashionLeNetSpec")
+        // jqwik's @Tag("robustness") makes a spec too (PerturbationBoundsProperties).
+        assertThat(SpecClasses.specClassesOnClasspath()).contains("dev.robustgate.specs.FashionLeNetSpec",
+                        "dev.robustgate.specs.PerturbationBoundsProperties")
                 .doesNotContain(LonelySpec.class.getName(), "dev.robustgate.cli.baselinefixtures.BaselineSampleGates");
     }
 }
