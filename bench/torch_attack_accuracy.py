@@ -8,7 +8,8 @@ side-by-side checks of `./robustgate eval --model ...`:
   /usr/bin/python3 bench/torch_attack_accuracy.py --model resnet --attack pgd --eps 0.1 --limit 1000
 
 Weights are read from the committed Keras file (src/test/python/from_keras.py). PGD: step 0.01, 40 steps,
-random start U(-eps, eps) from torch.Generator(seed 2024) batch after batch (batches of 1000), last iterate
+random start U(-eps, eps) from torch.Generator(seed 2024) batch after batch (batches of 1000), last iterate;
+--zero-start starts at the clean image (no RNG: the same computation as RobustGate's --no-random-start)
 (src/test/python/torch_attacks.py).
 """
 import argparse
@@ -28,6 +29,9 @@ ap.add_argument("--limit", type=int, default=10000)
 ap.add_argument("--steps", type=int, default=40)
 ap.add_argument("--step-size", type=float, default=0.01)
 ap.add_argument("--seed", type=int, default=2024)
+ap.add_argument("--zero-start", action="store_true",
+                help="PGD from the clean image (no random start): deterministic, so RobustGate's "
+                     "`--no-random-start --last-iterate` computes the same thing")
 ap.add_argument("--threads", type=int, default=2)
 ap.add_argument("--json")
 args = ap.parse_args()
@@ -44,7 +48,8 @@ X, Y = torch.from_numpy(victim.x[:args.limit]), torch.from_numpy(victim.y[:args.
 BS = 1000
 
 clean = torch.cat([predict(model, X[i:i + BS]) for i in range(0, len(X), BS)]) == Y
-out = {"model": victim.path, "attack": args.attack, "n": len(X), "clean_acc": clean.float().mean().item(), "results": []}
+out = {"model": victim.path, "attack": args.attack, "n": len(X), "steps": args.steps, "step_size": args.step_size,
+       "start": "zero" if args.zero_start else f"uniform, seed {args.seed}", "last_iterate": True, "clean_acc": clean.float().mean().item(), "results": []}
 print(f"{victim.path}: clean {out['clean_acc']:.4f} on {len(X)}")
 for eps in [float(e) for e in args.eps.split(",")]:
     t = time.time()
@@ -55,7 +60,7 @@ for eps in [float(e) for e in args.eps.split(",")]:
         if args.attack == "fgsm":
             xa = fgsm(model, xb, yb, eps)
         else:
-            xa = pgd_linf(model, xb, yb, eps, args.step_size, args.steps, gen)
+            xa = pgd_linf(model, xb, yb, eps, args.step_size, args.steps, None if args.zero_start else gen)
         preds.append(predict(model, xa))
     adv = torch.cat(preds) == Y
     r = {"eps": eps, "acc": adv.float().mean().item(), "robust_acc": (adv & clean).float().mean().item(),

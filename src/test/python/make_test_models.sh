@@ -22,6 +22,8 @@ cd src/test/python
 res=../resources
 [ $train = 0 ] || $PY train_models.py "${models[@]}"
 $PY export_models.py --resources "$res" "${models[@]}"
+# The MLP with a final LogSoftmax (no training): the black-box (ONNX Runtime) test model.
+[[ " ${models[*]} " != *" mlp "* ]] || $PY blackbox_model.py --resources "$res"
 if [ $attacks = 1 ]; then
   for m in "${models[@]}"; do
     case $m in

@@ -35,9 +35,9 @@ def fgsm(model, x, y, eps):
 
 def pgd_linf(model, x, y, eps, alpha, steps, gen):
     """PGD-Linf from clip(x + U(-eps, eps), 0, 1) drawn from torch.Generator `gen` (one generator for all batches,
-    in order), `steps` steps of `alpha` * sign(grad), each projected to the eps-ball and clipped to [0,1]; the last
-    iterate."""
-    xa = (x + (torch.rand(x.shape, generator=gen) * 2 - 1) * eps).clamp(0, 1)
+    in order; None: from x itself, no random start), `steps` steps of `alpha` * sign(grad), each projected to the
+    eps-ball and clipped to [0,1]; the last iterate."""
+    xa = x.clone() if gen is None else (x + (torch.rand(x.shape, generator=gen) * 2 - 1) * eps).clamp(0, 1)
     for _ in range(steps):
         xa = xa + alpha * grad_x(model, xa, y).sign()
         xa = torch.min(torch.max(xa, x - eps), x + eps).clamp(0, 1)

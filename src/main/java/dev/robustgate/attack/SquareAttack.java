@@ -72,7 +72,7 @@ public final class SquareAttack extends ConfiguredAttack {
 
     /** Attacks a black box: only its probabilities are used. */
     public AttackResult run(Classifier model, Dataset data) {
-        return run(ScoresOnly.of(model), data);
+        return run(dev.robustgate.model.ScoresOnly.of(model), data);
     }
 
     @Override

@@ -9,14 +9,27 @@ import java.util.Map;
 /**
  * One benchmark case: wall seconds of each measured repetition (after warm-up) over
  * {@code samples} samples, the work done per repetition in model evaluations, and the step
- * latencies the event stream reported during the measured repetitions.
+ * latencies the event stream reported during the measured repetitions, and the peak resident set
+ * size while the case ran ({@link PeakRss}; null where it cannot be read, e.g. off Linux).
  */
 public record Measurement(String name, String description, long samples, List<Double> seconds,
-                          long gradientEvaluations, long forwardEvaluations, Map<String, Latency> latencies) {
+                          long gradientEvaluations, long forwardEvaluations, Map<String, Latency> latencies,
+                          Long maxRssBytes) {
     public Measurement {
         if (seconds.isEmpty()) throw new IllegalArgumentException(name + ": no measured repetition");
         seconds = List.copyOf(seconds);
         latencies = Map.copyOf(latencies);
+    }
+
+    /** Without a memory reading. */
+    public Measurement(String name, String description, long samples, List<Double> seconds,
+                       long gradientEvaluations, long forwardEvaluations, Map<String, Latency> latencies) {
+        this(name, description, samples, seconds, gradientEvaluations, forwardEvaluations, latencies, null);
+    }
+
+    /** This measurement with the peak RSS read after it ran (null: not available). */
+    public Measurement withMaxRss(Long bytes) {
+        return new Measurement(name, description, samples, seconds, gradientEvaluations, forwardEvaluations, latencies, bytes);
     }
 
     @JsonProperty

@@ -6,6 +6,7 @@ import dev.robustgate.bench.BenchmarkRunner;
 import dev.robustgate.bench.Latency;
 import dev.robustgate.bench.MachineInfo;
 import dev.robustgate.bench.Measurement;
+import dev.robustgate.bench.PeakRss;
 import dev.robustgate.data.Dataset;
 import dev.robustgate.data.Split;
 import dev.robustgate.fixture.Victims;
@@ -97,11 +98,17 @@ final class BenchCommand implements Callable<Integer> {
                 machine.nd4jThreads(), machine.blasThreads(), machine.loadAverage());
         BenchmarkRunner runner = new BenchmarkRunner(model, test, settings);
         List<Measurement> results = new java.util.ArrayList<>();
+        // Peak RSS per case: VmHWM set back to the current RSS before each case where the kernel allows it.
+        boolean perCase = true;
         for (String c : cases) {
-            Measurement m = runner.run(List.of(c), train).get(0);
+            perCase &= PeakRss.reset();
+            Measurement m = runner.run(List.of(c), train).get(0).withMaxRss(PeakRss.bytesOrNull());
             results.add(m);
-            print(m);
+            print(m, perCase);
         }
+        Long casesPeak = perCase ? results.stream().map(Measurement::maxRssBytes).filter(java.util.Objects::nonNull)
+                .max(Long::compare).orElse(null) : PeakRss.bytesOrNull();
+        System.out.println("  max RSS over the cases (VmHWM): " + PeakRss.format(casesPeak));
         Map<String, String> s = new LinkedHashMap<>();
         s.put("limit", String.valueOf(test.size()));
         s.put("train_limit", train == null ? "0" : String.valueOf(train.size()));
@@ -110,6 +117,8 @@ final class BenchCommand implements Callable<Integer> {
         s.put("train_reps", String.valueOf(trainReps));
         s.put("batch_size", String.valueOf(batchSize));
         s.put("threads", threads == null ? "default" : String.valueOf(threads));
+        s.put("max_rss", results.get(0).maxRssBytes() == null ? PeakRss.NOT_AVAILABLE
+                : perCase ? "per case: VmHWM reset before each case" : "process peak so far (VmHWM; /proc/self/clear_refs not writable)");
         BenchmarkReport report = new BenchmarkReport(from.label(), exec, s,
                 machine, results, MachineInfo.current());
         if (json != null) {
@@ -126,7 +135,7 @@ final class BenchCommand implements Callable<Integer> {
         return slower ? 1 : 0;
     }
 
-    private static void print(Measurement m) {
+    private static void print(Measurement m, boolean perCase) {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
                 "  %-12s %8.1f samples/s  median %.3f s [min %.3f, max %.3f] over %d reps",
                 m.name(), m.samplesPerSecond(), m.median(), m.min(), m.max(), m.seconds().size()));
@@ -138,6 +147,8 @@ final class BenchCommand implements Callable<Integer> {
             b.append(String.format(Locale.ROOT, "%n      %-15s p50 %.2f ms  p99 %.2f ms  max %.2f ms (%d)", e.getKey(),
                     l.p50Ms(), l.p99Ms(), l.maxMs(), l.count()));
         }
+        b.append(String.format(Locale.ROOT, "%n      max RSS %s%s", PeakRss.format(m.maxRssBytes()),
+                m.maxRssBytes() != null && !perCase ? " (process peak so far)" : ""));
         System.out.println(b);
         System.out.println("      " + m.description());
     }

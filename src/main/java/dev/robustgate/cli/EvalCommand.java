@@ -30,7 +30,9 @@ import dev.robustgate.metric.CleanAccuracy;
 import dev.robustgate.metric.Proportion;
 import dev.robustgate.metric.RobustAccuracy;
 import dev.robustgate.metric.SuccessRate;
+import dev.robustgate.model.Classifier;
 import dev.robustgate.model.DifferentiableClassifier;
+import dev.robustgate.model.ScoresOnly;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,7 +45,7 @@ import java.util.concurrent.Callable;
 
 /** Evaluates one model under one attack at one or more eps, and writes the result as JSON. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Evaluate a victim or a model file (DL4J zip or Keras .h5) under one attack, or the worst case of the strong ensemble, at one or more eps.")
+        description = "Evaluate a victim or a model file (ONNX, DL4J zip or Keras .h5; a black-box ONNX model with Square only) under one attack, or the worst case of the strong ensemble, at one or more eps.")
 final class EvalCommand implements Callable<Integer> {
 
     @ArgGroup(multiplicity = "1")
@@ -141,8 +143,8 @@ final class EvalCommand implements Callable<Integer> {
         Dataset evaluated = all.slice(0, Math.min(limit, all.size()));
         Dataset test = part == null ? evaluated : part.of(evaluated);
         dev.robustgate.report.ReportWiring.installOnce();
-        DifferentiableClassifier model = source.load(victims, input, test);
-        ModelRef ref = engine.model(model, () -> source.ref(input, test));
+        DifferentiableClassifier model = scoresOnlyIfAllowed(source.loadAny(victims, input, test), a, attack);
+        ModelRef ref = engine.model(model, () -> source.ref(input, test, model.hasInputGradients()));
         WorstCaseOf.Detailed detailed = a instanceof WorstCaseOf w ? engine.engine(batchSize).runDetailed(w, ref, test) : null;
         AttackResult r = detailed != null ? detailed.combined() : engine.engine(batchSize).run(a, ref, test);
         Proportion clean = CleanAccuracy.of(r);
@@ -230,7 +232,8 @@ final class EvalCommand implements Callable<Integer> {
                 mo.put("setup", report.setup());
                 ArrayNode checks = mo.putArray("checks");
                 for (MaskingCheck c : report.checks()) {
-                    checks.addObject().put("name", c.name()).put("suspected", c.suspected()).put("evidence", c.evidence());
+                    checks.addObject().put("name", c.name()).put("applicable", c.applicable()).put("suspected", c.suspected())
+                            .put("evidence", c.evidence());
                 }
                 System.out.println(report);
             }
@@ -244,6 +247,27 @@ final class EvalCommand implements Callable<Integer> {
             System.out.println("wrote " + jsonOut);
         }
         return 0;
+    }
+
+    /**
+     * A white box as it is; a black box (scores only, e.g. an ONNX model run by ONNX Runtime) as
+     * its score-only view when every attack of {@code a} needs only scores, else refused with one
+     * line naming the attack and the reason.
+     */
+    static DifferentiableClassifier scoresOnlyIfAllowed(Classifier loaded, Attack a, String given) {
+        if (loaded instanceof DifferentiableClassifier d) return d;
+        List<String> gradientAttacks = gradientAttacks(a);
+        if (!gradientAttacks.isEmpty()) {
+            throw new IllegalArgumentException("--attack " + given + " (" + String.join(", ", gradientAttacks.stream().distinct().toList())
+                    + ") needs input gradients, but " + loaded.name() + " is a black box (scores only); use --attack square");
+        }
+        return ScoresOnly.of(loaded);
+    }
+
+    /** The members of {@code a} that need input gradients (all but the score-based Square). */
+    static List<String> gradientAttacks(Attack a) {
+        if (a instanceof WorstCaseOf w) return w.members().stream().flatMap(m -> gradientAttacks(m).stream()).toList();
+        return a instanceof SquareAttack ? List.of() : List.of(a.name());
     }
 
     private static void putNumber(ObjectNode o, String key, double v) {

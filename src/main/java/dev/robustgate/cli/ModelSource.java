@@ -7,6 +7,7 @@ import dev.robustgate.model.Classifier;
 import dev.robustgate.model.InputDeclaration;
 import dev.robustgate.model.InputSpec;
 import dev.robustgate.model.DifferentiableClassifier;
+import dev.robustgate.model.ScoresOnly;
 import dev.robustgate.model.load.ModelFiles;
 import picocli.CommandLine.Option;
 
@@ -22,7 +23,8 @@ import java.util.List;
 final class ModelSource {
     @Option(names = "--victim", paramLabel = "NAME", description = "A named victim (trained and cached on first use).")
     String victim;
-    @Option(names = "--model", paramLabel = "PATH", description = "A DL4J MultiLayerNetwork zip or a Keras HDF5 Sequential model (.h5); "
+    @Option(names = "--model", paramLabel = "PATH", description = "An ONNX model (a black box through ONNX Runtime when it has an op the graph executor lacks), "
+            + "a DL4J zip or a Keras HDF5 model (.h5); "
             + "describe its input with --input-shape, --mean, --std, --classes.")
     Path model;
 
@@ -92,7 +94,17 @@ final class ModelSource {
      * which executors must share), a model file by its SHA-256.
      */
     ModelRef ref(ModelInputOptions input, Dataset data) {
-        if (victim != null) return dev.robustgate.junit.OnEngine.ref(victim);
+        return ref(input, data, true);
+    }
+
+    /** Like {@link #ref(ModelInputOptions, Dataset)}; {@code whiteBox} false loads a black box as its score-only view. */
+    ModelRef ref(ModelInputOptions input, Dataset data, boolean whiteBox) {
+        if (victim != null && whiteBox) return dev.robustgate.junit.OnEngine.ref(victim);
+        if (victim != null) {
+            String name = victim;
+            return ModelRef.of("victim:" + name + "@" + Victims.standard().cache().directory() + "|scores-only", name,
+                    () -> ScoresOnly.of(Victims.standard().classifier(name)));
+        }
         // Loaded where it runs with the same input declaration (its parts: InputDeclaration is not serializable).
         InputDeclaration d = input.declaration(data);
         long[] shape = d.shape();
@@ -102,6 +114,10 @@ final class ModelSource {
         List<String> classes = d.classes() == null ? null : List.copyOf(d.classes());
         String origin = d.shapeOrigin();
         String variant = Arrays.toString(shape) + Arrays.toString(range) + Arrays.toString(mean) + Arrays.toString(std) + classes;
+        if (!whiteBox) {
+            return ModelRef.file(model, variant + "|scores-only", file -> ScoresOnly.of(ModelFiles.load(file,
+                    new InputDeclaration(shape, range, mean, std, classes, origin))));
+        }
         return ModelRef.file(model, variant, file -> ModelFiles.whiteBox(ModelFiles.load(file,
                 new InputDeclaration(shape, range, mean, std, classes, origin))));
     }

@@ -53,6 +53,7 @@ public interface Engine extends AutoCloseable {
             @Override public int samples() { return data.size(); }
             @Override public AttackResult run(Attack attack) { return engine.run(attack, model, data); }
             @Override public GradientStatistics gradients() { return engine.gradients(model, data); }
+            @Override public boolean hasInputGradients() { return ExecutorModels.get(model).hasInputGradients(); }
             // Two forward passes on the driver: randomness is a property of the model, not of a partition.
             @Override public dev.robustgate.metric.MaskingCheck randomness() { return MaskingChecks.randomised(model.load(), data); }
         });

@@ -22,6 +22,7 @@ final class TaskModel implements DifferentiableClassifier {
     @Override public long[] sampleShape() { return model.sampleShape(); }
     @Override public int numClasses() { return model.numClasses(); }
     @Override public EvaluationCounter counter() { return counter; }
+    @Override public boolean hasInputGradients() { return model.hasInputGradients(); }
 
     @Override
     public INDArray probabilities(INDArray inputs) {

@@ -100,6 +100,15 @@ public final class MaskingChecks {
 
         GradientStatistics gradients();
 
+        /**
+         * False for a black box (scores only): then only the checks that need no gradient run
+         * (accuracy rising with eps under a Square sweep, randomised outputs) and the others are
+         * reported as not applicable.
+         */
+        default boolean hasInputGradients() {
+            return true;
+        }
+
         /** Whether two identical calls answer alike ({@link #randomised}); evaluators that cannot tell say so. */
         default MaskingCheck randomness() {
             return new MaskingCheck(RANDOMISED, false, "not checked by this evaluator (run the checks in-process)");
@@ -115,6 +124,7 @@ public final class MaskingChecks {
             @Override public AttackResult run(Attack attack) { return attack.run(model, data); }
             @Override public GradientStatistics gradients() { return GradientStatistics.of(model, data); }
             @Override public MaskingCheck randomness() { return randomised(model, data); }
+            @Override public boolean hasInputGradients() { return model.hasInputGradients(); }
         });
     }
 
@@ -129,6 +139,7 @@ public final class MaskingChecks {
 
     /** {@link #run(DifferentiableClassifier, Dataset)} with the evaluations done by {@code on}. */
     public MaskingReport run(Evaluator on) {
+        if (!on.hasInputGradients()) return runScoresOnly(on);
         List<Attack> attacks = attacks();
         AttackResult fgsm = on.run(attacks.get(0));
         AttackResult pgd = on.run(attacks.get(1));
@@ -141,6 +152,29 @@ public final class MaskingChecks {
         String setup = String.format(Locale.ROOT, "%d samples, Linf eps %s, PGD %d steps seed %d, Square %d queries",
                 on.samples(), Arrays.toString(eps), pgdSteps, seed, squareQueries);
         return new MaskingReport(on.modelName(), setup, checks, gradients);
+    }
+
+    /** The Square sweep the score-only checks run: every eps, the checks' query budget and seed. */
+    public Attack scoresOnlySweep() {
+        return SquareAttack.linf().eps(eps).queries(squareQueries).seed(seed);
+    }
+
+    /**
+     * A black box: a Square sweep over every eps for "accuracy rises with eps" and the randomness
+     * check; the four checks that need input gradients (or a white-box attack) are not applicable.
+     */
+    private MaskingReport runScoresOnly(Evaluator on) {
+        AttackResult square = on.run(scoresOnlySweep());
+        String why = "needs input gradients; " + on.modelName() + " is a black box (scores only)";
+        List<MaskingCheck> checks = List.of(MaskingDecisions.accuracyRisesWithEps(square, alpha),
+                MaskingCheck.notApplicable(UNBOUNDED_ABOVE_CHANCE, why),
+                MaskingCheck.notApplicable(BLACK_BOX_BEATS_WHITE_BOX, why),
+                MaskingCheck.notApplicable(FGSM_BEATS_PGD, why),
+                MaskingCheck.notApplicable(USELESS_GRADIENTS, why),
+                on.randomness());
+        String setup = String.format(Locale.ROOT, "%d samples, Linf eps %s, scores only: Square %d queries seed %d",
+                on.samples(), Arrays.toString(eps), squareQueries, seed);
+        return new MaskingReport(on.modelName(), setup, checks, null);
     }
 
     /**

@@ -12,4 +12,13 @@ public interface DifferentiableClassifier extends Classifier {
      * gradient of sample i's own cross-entropy. Counts as N gradient evaluations.
      */
     INDArray lossGradient(INDArray inputs, int[] labels);
+
+    /**
+     * False for a black box seen through this interface ({@link ScoresOnly}): only its scores are
+     * real, so gradient attacks and the gradient-based masking checks do not apply to it.
+     * Wrappers forward it.
+     */
+    default boolean hasInputGradients() {
+        return true;
+    }
 }

@@ -35,6 +35,9 @@ class BenchCommandTest {
                 "--cases", "inference,gradient,fgsm,pgd40", "--warmup", "0", "--reps", "2", "--json", json.toString());
         assertThat(r.exitCode()).as("%s", r).isZero();
         assertThat(r.out()).contains("samples/s").contains("attack_step").contains("CpuBackend");
+        // Peak RSS per case (the format is PeakRssTest's; here only that every case and the JSON carry one).
+        assertThat(r.out().lines().filter(l -> l.trim().startsWith("max RSS ") && !l.contains("over the cases")).count()).as("%s", r).isEqualTo(4);
+        assertThat(r.out()).contains("max RSS over the cases (VmHWM): ");
 
         JsonNode root = JSON.readTree(json.toFile());
         assertThat(root.get("machine").get("cores").asInt()).isPositive();
@@ -42,6 +45,7 @@ class BenchCommandTest {
         for (JsonNode c : root.get("cases")) {
             assertThat(c.get("seconds")).as(c.get("name").asText()).hasSize(2);
             assertThat(c.get("samples").asInt()).isEqualTo(24);
+            assertThat(c.has("maxRssBytes")).as(c.get("name").asText()).isTrue();
         }
         // Work per repetition, in evaluations: the counts the timings are divided by.
         assertThat(caseNamed(root, "inference").get("forwardEvaluations").asLong()).isEqualTo(24);

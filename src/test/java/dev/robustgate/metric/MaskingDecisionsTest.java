@@ -156,6 +156,12 @@ class MaskingDecisionsTest {
         assertThat(reverse.evidence()).contains("(0 broken only by the first, 10 only by the second; sign test p=1.00)");
         // Both break the same samples: nothing to compare.
         assertThat(MaskingDecisions.beats(FGSM_BEATS_PGD, breaksAll, breaksAll, 0.1, 0.99).suspected()).isFalse();
+        // 6 broken only by each (b = c): never a flag, even at an alpha the sign test's p = 0.61 is below.
+        boolean[] firstHalf = new boolean[12], secondHalf = new boolean[12];
+        for (int i = 0; i < 6; i++) firstHalf[i] = true;
+        for (int i = 6; i < 12; i++) secondHalf[i] = true;
+        assertThat(MaskingDecisions.beats("x", sweep(eps, new boolean[][]{firstHalf}), sweep(eps, new boolean[][]{secondHalf}), 0.1, 0.99)
+                .suspected()).isFalse();
         // 5 of 5 discordant pairs one way: p = 1/32; strict against alpha.
         AttackResult breaksFive = sweep(eps, new boolean[][]{robustFirst(10, 5)});
         assertThat(MaskingDecisions.beats("x", breaksFive, breaksNone, 0.1, 1.0 / 32).suspected()).isFalse();
@@ -192,7 +198,8 @@ class MaskingDecisionsTest {
         assertThat(same.name()).isEqualTo(RANDOMISED);
         assertThat(same.suspected()).isFalse();
         assertThat(same.evidence()).isEqualTo("two identical calls: 0 of 3 samples' logits changed (max |dz| 0.00), 0 predictions changed");
-        // Below the tolerance (1e-4): float noise.
+        // Exactly at the tolerance (1e-4) and below it: float noise.
+        assertThat(MaskingDecisions.randomised(new double[][]{{0, 0}}, new double[][]{{0, 1e-4}}).suspected()).isFalse();
         assertThat(MaskingDecisions.randomised(a, new double[][]{{1, 2, 3 + 5e-5}, {0, 0, 1}, {5, 4, 3}}).suspected()).isFalse();
         // One row beyond it, the largest change reported, no prediction changed.
         MaskingCheck moved = MaskingDecisions.randomised(a, new double[][]{{1, 2, 3.5}, {0, 0, 1 - 2e-4}, {5, 4, 3}});
