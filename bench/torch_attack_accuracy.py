@@ -22,7 +22,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "src", "test", "python"))
 
 ap = argparse.ArgumentParser()
-ap.add_argument("--model", required=True, choices=["resnet", "rgb", "mlp", "lenet"])
+ap.add_argument("--model", required=True, choices=["resnet", "rgb", "mlp", "lenet", "resnet_norm"])
 ap.add_argument("--attack", required=True, choices=["fgsm", "pgd"])
 ap.add_argument("--eps", required=True)
 ap.add_argument("--limit", type=int, default=10000)

@@ -34,8 +34,8 @@ def load(models_dir, name):
     inner = rg_models.ARCHITECTURES[name]()
     inner.load_state_dict(torch.load(os.path.join(models_dir, f"{name}.pt")))
     model = inner
-    if name == "rgb":
-        with open(os.path.join(models_dir, "rgb_normalization.json")) as f:
+    if name in rg_models.NORMALISED:
+        with open(os.path.join(models_dir, f"{name}_normalization.json")) as f:
             norm = json.load(f)
         model = rg_models.Normalized(inner, norm["mean"], norm["std"])
     return frozen(model)
@@ -62,7 +62,7 @@ def main():
     out = {"model": args.name, "n": len(X), "torch": torch.__version__, "threads": torch.get_num_threads(),
            "dataset": "tinted fashion-mnist t10k (rg_data.tint_uint8)" if args.name == "rgb" else "fashion-mnist t10k",
            "loadavg_start": os.getloadavg()[0]}
-    if args.name == "rgb":
+    if args.name in rg_models.NORMALISED:
         out["normalization"] = {"mean": model.mean.flatten().tolist(), "std": model.std.flatten().tolist()}
 
     t = time.time()
