@@ -83,6 +83,36 @@ class PerturbationsProperties {
         for (double r : norm.rowNorms(adv.sub(x0))) assertThat(r).isLessThanOrEqualTo(eps * (1 + 1e-6) + 1e-6);
     }
 
+    @Property(tries = 60)
+    void onSphereIsAPointOfTheSphereDrawnFromItsStream(@ForAll("lpNorms") Norm norm, @ForAll @IntRange(min = 1, max = 300) int d,
+                                                       @ForAll @DoubleRange(min = 0.001, max = 3.0) @Scale(4) double radius,
+                                                       @ForAll long seed) {
+        double[] p = Perturbations.onSphere(new SplittableRandom(seed), d, norm, radius);
+        assertThat(p).hasSize(d);
+        // Linf max |p_i|, L2 ||p||: the radius, up to the 1e-12 that keeps an all-zero draw finite.
+        assertThat(FabSearch.distance(p, null, norm)).isCloseTo(radius, org.assertj.core.api.Assertions.within(1e-5 * radius));
+        assertThat(Perturbations.onSphere(new SplittableRandom(seed), d, norm, radius)).isEqualTo(p);
+    }
+
+    @net.jqwik.api.Example
+    void gaussianDrawsAreStandardNormal() {
+        SplittableRandom rnd = new SplittableRandom(2024);
+        int n = 20000;
+        double sum = 0, squares = 0;
+        int beyondTwo = 0;
+        for (int i = 0; i < n; i++) {
+            double g = Perturbations.gaussian(rnd);
+            sum += g;
+            squares += g * g;
+            if (Math.abs(g) > 2) beyondTwo++;
+        }
+        double mean = sum / n;
+        // Standard errors at n = 20000: mean 0.007, variance 0.010, P(|g| > 2) = 0.0455 +- 0.0015.
+        assertThat(mean).isCloseTo(0.0, org.assertj.core.api.Assertions.within(0.03));
+        assertThat(squares / n - mean * mean).isCloseTo(1.0, org.assertj.core.api.Assertions.within(0.04));
+        assertThat(beyondTwo / (double) n).isCloseTo(0.0455, org.assertj.core.api.Assertions.within(0.006));
+    }
+
     @net.jqwik.api.Provide
     net.jqwik.api.Arbitrary<Norm> lpNorms() {
         return dev.robustgate.jqwik.RobustGateArbitraries.norms();
