@@ -95,6 +95,44 @@ class PerturbationsProperties {
     }
 
     @net.jqwik.api.Example
+    void onSphereSpreadsItsCoordinatesAsUniformOrGaussianDraws() {
+        for (long seed = 1; seed <= 5; seed++) {
+            // Linf: t uniform in [-1, 1] (kurtosis 1.8, half of the |t_i| below max/2); L2: Gaussian (kurtosis 3).
+            double[] linf = Perturbations.onSphere(new SplittableRandom(seed), 784, Norm.LINF, 0.3);
+            double[] l2 = Perturbations.onSphere(new SplittableRandom(seed), 784, Norm.L2, 2.0);
+            assertThat(kurtosis(linf)).as("Linf, seed %d", seed).isBetween(1.6, 2.1);
+            assertThat(kurtosis(l2)).as("L2, seed %d", seed).isBetween(2.4, 3.8);
+            assertThat(java.util.Arrays.stream(linf).filter(v -> Math.abs(v) < 0.15).count()).isBetween(330L, 454L);
+            for (double[] p : new double[][]{linf, l2}) {
+                assertThat(java.util.Arrays.stream(p).filter(v -> v > 0).count()).as("positive coordinates").isBetween(330L, 454L);
+            }
+        }
+    }
+
+    private static double kurtosis(double[] p) {
+        double m2 = 0, m4 = 0;
+        for (double v : p) {
+            m2 += v * v;
+            m4 += v * v * v * v;
+        }
+        m2 /= p.length;
+        return m4 / p.length / (m2 * m2);
+    }
+
+    @net.jqwik.api.Example
+    void theBallGeometryRefusesL0InOneLine() {
+        INDArray rows = randomRows(2, 5, 1.0, 3);
+        for (org.assertj.core.api.ThrowableAssert.ThrowingCallable call : java.util.List.<org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+                () -> Perturbations.steepestDirection(rows.dup(), Norm.L0),
+                () -> Perturbations.projectInPlace(rows.dup(), Norm.L0, 0.1),
+                () -> Perturbations.randomStart(new int[]{1}, 5, Norm.L0, 0.1, 7, 0),
+                () -> Perturbations.onSphere(new SplittableRandom(1), 5, Norm.L0, 0.1))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(call).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("L0 has no ball geometry here");
+        }
+    }
+
+    @net.jqwik.api.Example
     void gaussianDrawsAreStandardNormal() {
         SplittableRandom rnd = new SplittableRandom(2024);
         int n = 20000;
