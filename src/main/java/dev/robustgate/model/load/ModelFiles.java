@@ -138,7 +138,7 @@ public final class ModelFiles {
     public static DifferentiableClassifier whiteBox(Classifier model) {
         if (model instanceof DifferentiableClassifier d) return d;
         throw new IllegalArgumentException(model.name() + " is a black box (scores only), so white-box attacks "
-                + "cannot run on it; steal works on it, and SquareAttack through the Java API");
+                + "cannot run on it; eval --attack square, steal and SquareAttack work on it");
     }
 
     /**
