@@ -180,4 +180,20 @@ class GateCommandTest {
         assertThat(r.errLines()).as("one line naming --select: %s", r).hasSize(1);
         assertThat(r.errLines().get(0)).startsWith("robustgate gate: ").contains("--select");
     }
+
+    /** --full asks the specs for their full-size variants through the system property they read (MnistInversionSpec). */
+    @Test
+    void fullSetsTheSizePropertyForTheSpecs() {
+        String before = System.getProperty(GateCommand.SIZE_PROPERTY);
+        try {
+            System.clearProperty(GateCommand.SIZE_PROPERTY);
+            CliRun.Result r = gate("--select", "^cleanAccuracy$", "--full");
+
+            assertThat(r.exitCode()).as("%s", r).isZero();
+            assertThat(System.getProperty(GateCommand.SIZE_PROPERTY)).isEqualTo("full");
+        } finally {
+            if (before == null) System.clearProperty(GateCommand.SIZE_PROPERTY);
+            else System.setProperty(GateCommand.SIZE_PROPERTY, before);
+        }
+    }
 }
