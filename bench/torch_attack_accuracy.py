@@ -9,7 +9,8 @@ side-by-side checks of `./robustgate eval --model ...`:
 
 Weights are read from the committed Keras file (src/test/python/from_keras.py). PGD: step 0.01, 40 steps,
 random start U(-eps, eps) from torch.Generator(seed 2024) batch after batch (batches of 1000), last iterate;
---zero-start starts at the clean image (no RNG: the same computation as RobustGate's --no-random-start).
+--zero-start starts at the clean image (no RNG: the same computation as RobustGate's --no-random-start)
+(src/test/python/torch_attacks.py).
 """
 import argparse
 import json
@@ -18,11 +19,10 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
-sys.path.insert(0, os.path.join(REPO, "src", "test", "python"))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "src", "test", "python"))
 
 ap = argparse.ArgumentParser()
-ap.add_argument("--model", required=True, choices=["resnet", "rgb", "mlp", "lenet"])
+ap.add_argument("--model", required=True, choices=["resnet", "rgb", "mlp", "lenet", "resnet_norm"])
 ap.add_argument("--attack", required=True, choices=["fgsm", "pgd"])
 ap.add_argument("--eps", required=True)
 ap.add_argument("--limit", type=int, default=10000)
@@ -37,45 +37,20 @@ ap.add_argument("--json")
 args = ap.parse_args()
 
 import torch  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
 
 import from_keras  # noqa: E402
-import rg_data  # noqa: E402
-import rg_models  # noqa: E402
+from torch_attacks import fgsm, pgd_linf, predict  # noqa: E402
 
-RES = os.path.join(REPO, "src", "test", "resources")
-H5 = {"resnet": "models/resnet_bn_fmnist.h5", "rgb": "models/rgb_bn_tinted.h5", "mlp": "models/mlp_bn_fmnist.h5",
-      "lenet": "reference/lenet_fmnist_keras.h5"}[args.model]
 torch.set_num_threads(args.threads)
-model = from_keras.load(args.model, os.path.join(RES, H5))
-if args.model == "rgb":
-    with open(os.path.join(RES, "models/rgb_bn_tinted_normalization.json")) as f:
-        norm = json.load(f)
-    model = rg_models.Normalized(model, norm["mean"], norm["std"]).eval()
-    x, y = rg_data.tinted("t10k")
-else:
-    x, y = rg_data.fashion("t10k")
-for p in model.parameters():
-    p.requires_grad_(False)
-X, Y = torch.from_numpy(x[:args.limit]), torch.from_numpy(y[:args.limit])
+victim = from_keras.committed(args.model)
+model = victim.model
+X, Y = torch.from_numpy(victim.x[:args.limit]), torch.from_numpy(victim.y[:args.limit])
 BS = 1000
 
-
-def grad_x(xb, yb):
-    xb = xb.clone().requires_grad_(True)
-    (g,) = torch.autograd.grad(F.cross_entropy(model(xb), yb, reduction="sum"), xb)
-    return g
-
-
-def predict(xb):
-    with torch.no_grad():
-        return model(xb).argmax(1)
-
-
-clean = torch.cat([predict(X[i:i + BS]) for i in range(0, len(X), BS)]) == Y
-out = {"model": H5, "attack": args.attack, "n": len(X), "steps": args.steps, "step_size": args.step_size,
+clean = torch.cat([predict(model, X[i:i + BS]) for i in range(0, len(X), BS)]) == Y
+out = {"model": victim.path, "attack": args.attack, "n": len(X), "steps": args.steps, "step_size": args.step_size,
        "start": "zero" if args.zero_start else f"uniform, seed {args.seed}", "last_iterate": True, "clean_acc": clean.float().mean().item(), "results": []}
-print(f"{H5}: clean {out['clean_acc']:.4f} on {len(X)}")
+print(f"{victim.path}: clean {out['clean_acc']:.4f} on {len(X)}")
 for eps in [float(e) for e in args.eps.split(",")]:
     t = time.time()
     gen = torch.Generator().manual_seed(args.seed)
@@ -83,13 +58,10 @@ for eps in [float(e) for e in args.eps.split(",")]:
     for i in range(0, len(X), BS):
         xb, yb = X[i:i + BS], Y[i:i + BS]
         if args.attack == "fgsm":
-            xa = (xb + eps * grad_x(xb, yb).sign()).clamp(0, 1)
+            xa = fgsm(model, xb, yb, eps)
         else:
-            xa = xb.clone() if args.zero_start else (xb + (torch.rand(xb.shape, generator=gen) * 2 - 1) * eps).clamp(0, 1)
-            for _ in range(args.steps):
-                xa = xa + args.step_size * grad_x(xa, yb).sign()
-                xa = torch.min(torch.max(xa, xb - eps), xb + eps).clamp(0, 1)
-        preds.append(predict(xa))
+            xa = pgd_linf(model, xb, yb, eps, args.step_size, args.steps, None if args.zero_start else gen)
+        preds.append(predict(model, xa))
     adv = torch.cat(preds) == Y
     r = {"eps": eps, "acc": adv.float().mean().item(), "robust_acc": (adv & clean).float().mean().item(),
          "wrong_made_right": int((adv & ~clean).sum()), "seconds": time.time() - t}

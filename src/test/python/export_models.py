@@ -41,11 +41,12 @@ import rg_data
 import rg_models
 from train_models import REPO, default_out
 
-FIRST = {"lenet": 200, "resnet": 200, "mlp": 200, "rgb": 64}
+FIRST = {"lenet": 200, "resnet": 200, "mlp": 200, "rgb": 64, "resnet_norm": 200}
 ONNX_FILE = {"lenet": "reference/lenet_fmnist.onnx", "resnet": "models/resnet_bn_fmnist.onnx",
-             "rgb": "models/rgb_bn_tinted.onnx", "mlp": "models/mlp_bn_fmnist.onnx"}
-OPSET = {"lenet": 13, "resnet": 13, "rgb": 17, "mlp": 11}
-BN_NODES = {"lenet": 0, "resnet": 6, "rgb": 3, "mlp": 1}
+             "rgb": "models/rgb_bn_tinted.onnx", "mlp": "models/mlp_bn_fmnist.onnx",
+             "resnet_norm": "models/resnet_bn_fmnist_norm.onnx"}
+OPSET = {"lenet": 13, "resnet": 13, "rgb": 17, "mlp": 11, "resnet_norm": 13}
+BN_NODES = {"lenet": 0, "resnet": 6, "rgb": 3, "mlp": 1, "resnet_norm": 6}
 
 
 def load(models_dir, name):
@@ -128,8 +129,8 @@ def _conv_bn(m, sd, prefix, name, src, filters, kernel, eps, strides=1, padding=
     return m.layer(K.batch_norm(f"{name}_bn", eps), c, weights=K.bn_weights(sd, f"{prefix}.1"))
 
 
-def keras_resnet(sd, eps):
-    m = K.Functional("resnet_bn_fmnist")
+def keras_resnet(sd, eps, model_name="resnet_bn_fmnist"):
+    m = K.Functional(model_name)
     x = m.input("input_1", [28, 28, 1])
     x = m.layer(K.activation("stem_relu", "relu"), _conv_bn(m, sd, "stem", "stem", x, 24, 3, eps))
     x = m.layer(K.max_pool("pool_1", 2), x)
@@ -205,8 +206,8 @@ def main():
         n = FIRST[name]
         x, u8 = first_images(name, n)
         norm = None
-        if name == "rgb":
-            with open(os.path.join(args.models, "rgb_normalization.json")) as f:
+        if name in rg_models.NORMALISED:
+            with open(os.path.join(args.models, f"{name}_normalization.json")) as f:
                 norm = json.load(f)
             x = normalise(x, norm)
         with torch.no_grad():
@@ -223,7 +224,8 @@ def main():
             write_lenet_train_file(h5, os.path.join(res, "reference/lenet_fmnist_keras_train.h5"))
             np.save(os.path.join(res, f"reference/lenet_fmnist_torch_logits_first{n}.npy"), logits)
         else:
-            build = {"resnet": keras_resnet, "rgb": keras_rgb, "mlp": keras_mlp}[name]
+            build = {"resnet": keras_resnet, "rgb": keras_rgb, "mlp": keras_mlp,
+                     "resnet_norm": lambda sd, eps: keras_resnet(sd, eps, "resnet_bn_fmnist_norm")}[name]
             K.write(build(sd, eps), os.path.join(res, stem + ".h5"))
             np.save(os.path.join(res, f"{stem}_torch_logits_first{n}.npy"), logits)
         np.save(os.path.join(res, f"{stem}_torch_gradients_first{GRADIENTS}.npy"), grads)
@@ -231,7 +233,8 @@ def main():
             np.save(os.path.join(res, f"models/tinted_fmnist_test_first{n}_uint8.npy"), u8)
         if norm is not None:
             with open(os.path.join(res, stem + "_normalization.json"), "w") as f:
-                json.dump({**norm, "note": "per-channel mean/std of tinted Fashion-MNIST's training split in [0,1]; "
+                data = "tinted Fashion-MNIST" if name == "rgb" else "Fashion-MNIST"
+                json.dump({**norm, "note": f"per-channel mean/std of {data}'s training split in [0,1]; "
                                            "the model expects (x - mean) / std"}, f, indent=2)
         info["batch_norm_epsilon"] = eps
         summary[name] = info

@@ -1,13 +1,20 @@
 """Reads a committed Keras HDF5 test model back into its torch module (the inverse of export_models.py's
 mapping), so that the benchmark's torch side runs on exactly the committed weights without .pt files."""
+import collections
+import json
+import os
+
 import h5py
 import numpy as np
 import torch
 
+import rg_data
 import rg_models
+import torch_attacks
 
 # Keras layer name -> torch module prefix, per model; conv+BN pairs are "<x>_conv"/"<x>_bn" -> "<x'>.0"/"<x'>.1".
 _CONV_BN = {"resnet": ["stem", "block1_a", "block1_b", "block2_a", "block2_b", "block2_skip"],
+            "resnet_norm": ["stem", "block1_a", "block1_b", "block2_a", "block2_b", "block2_skip"],
             "rgb": ["c1", "c2", "c3"]}
 
 
@@ -56,3 +63,25 @@ def load(name, h5path):
     if unexpected or any(not k.endswith("num_batches_tracked") for k in missing):
         raise ValueError(f"{h5path}: missing {missing}, unexpected {unexpected}")
     return model.eval()
+
+
+RESOURCES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "resources")
+# The committed Keras file of each test model, below src/test/resources.
+COMMITTED = {"resnet": "models/resnet_bn_fmnist.h5", "rgb": "models/rgb_bn_tinted.h5", "mlp": "models/mlp_bn_fmnist.h5",
+             "lenet": "reference/lenet_fmnist_keras.h5", "resnet_norm": "models/resnet_bn_fmnist_norm.h5"}
+
+Committed = collections.namedtuple("Committed", "model x y path")
+
+
+def committed(name):
+    """The committed test model `name` in pixel space, frozen (torch_attacks.frozen), with its 10k test images and
+    labels (numpy; tinted Fashion-MNIST for rgb): a model of rg_models.NORMALISED has the per-channel normalisation
+    of its <file>_normalization.json inside; `path` is the Keras file below src/test/resources."""
+    path = COMMITTED[name]
+    model = load(name, os.path.join(RESOURCES, path))
+    if name in rg_models.NORMALISED:
+        with open(os.path.join(RESOURCES, path[:-len(".h5")] + "_normalization.json")) as f:
+            norm = json.load(f)
+        model = rg_models.Normalized(model, norm["mean"], norm["std"])
+    x, y = rg_data.tinted("t10k") if name == "rgb" else rg_data.fashion("t10k")
+    return Committed(torch_attacks.frozen(model), x, y, path)

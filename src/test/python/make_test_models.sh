@@ -3,7 +3,7 @@
 # Needs Debian's python3-torch (1.13), python3-onnx, python3-h5py, python3-numpy and dataset-fashion-mnist;
 # run with /usr/bin/python3. CI does not run this: its outputs are committed.
 #
-#   src/test/python/make_test_models.sh [--skip-train] [--skip-attacks] [MODEL...]     (MODEL: lenet resnet rgb mlp)
+#   src/test/python/make_test_models.sh [--skip-train] [--skip-attacks] [MODEL...]     (MODEL: lenet resnet rgb mlp resnet_norm)
 #
 # On 2 quiet cores: training ~10 min in all, the attack numbers ~30 min (PGD-40 on 10k images per model).
 # Intermediate files (state dicts, logs) go to $RG_MODELS_OUT (default target/test-models).
@@ -16,7 +16,7 @@ train=1; attacks=1; models=()
 for a in "$@"; do
   case "$a" in --skip-train) train=0;; --skip-attacks) attacks=0;; -*) echo "unknown option $a" >&2; exit 2;; *) models+=("$a");; esac
 done
-[ ${#models[@]} -gt 0 ] || models=(lenet resnet rgb mlp)
+[ ${#models[@]} -gt 0 ] || models=(lenet resnet rgb mlp resnet_norm)
 mkdir -p "$RG_MODELS_OUT"
 cd src/test/python
 res=../resources
@@ -31,6 +31,7 @@ if [ $attacks = 1 ]; then
       resnet) out=$res/models/resnet_bn_fmnist_torch_attacks.json;;
       rgb) out=$res/models/rgb_bn_tinted_torch_attacks.json;;
       mlp) out=$res/models/mlp_bn_fmnist_torch_attacks.json;;
+      resnet_norm) out=$res/models/resnet_bn_fmnist_norm_torch_attacks.json;;
     esac
     $PY reference_numbers.py --out "$out" "$m"
   done

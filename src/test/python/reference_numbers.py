@@ -19,12 +19,11 @@ import os
 import re
 import time
 
-import numpy as np
 import torch
-import torch.nn.functional as F
 
 import rg_data
 import rg_models
+from torch_attacks import fgsm, frozen, grad_x, pgd_linf, predict
 from train_models import default_out
 
 PGD_SEED, BS, FIRST = 2024, 1000, 200
@@ -35,14 +34,11 @@ def load(models_dir, name):
     inner = rg_models.ARCHITECTURES[name]()
     inner.load_state_dict(torch.load(os.path.join(models_dir, f"{name}.pt")))
     model = inner
-    if name == "rgb":
-        with open(os.path.join(models_dir, "rgb_normalization.json")) as f:
+    if name in rg_models.NORMALISED:
+        with open(os.path.join(models_dir, f"{name}_normalization.json")) as f:
             norm = json.load(f)
         model = rg_models.Normalized(inner, norm["mean"], norm["std"])
-    model.eval()
-    for p in model.parameters():
-        p.requires_grad_(False)
-    return model
+    return frozen(model)
 
 
 def main():
@@ -60,35 +56,29 @@ def main():
     x, y = rg_data.tinted("t10k") if args.name == "rgb" else rg_data.fashion("t10k")
     X, Y = torch.from_numpy(x[:args.limit]), torch.from_numpy(y[:args.limit])
 
-    def grad_x(xb, yb):
-        xb = xb.clone().requires_grad_(True)
-        (g,) = torch.autograd.grad(F.cross_entropy(model(xb), yb, reduction="sum"), xb)
-        return g
-
-    def predict(xb):
-        with torch.no_grad():
-            return model(xb).argmax(1)
-
     def over_batches(fn):
         return torch.cat([fn(X[i:i + BS], Y[i:i + BS]) for i in range(0, len(X), BS)])
 
     out = {"model": args.name, "n": len(X), "torch": torch.__version__, "threads": torch.get_num_threads(),
            "dataset": "tinted fashion-mnist t10k (rg_data.tint_uint8)" if args.name == "rgb" else "fashion-mnist t10k",
            "loadavg_start": os.getloadavg()[0]}
-    if args.name == "rgb":
+    if args.name in rg_models.NORMALISED:
         out["normalization"] = {"mean": model.mean.flatten().tolist(), "std": model.std.flatten().tolist()}
 
     t = time.time()
-    clean = over_batches(lambda xb, yb: predict(xb))
+    clean = over_batches(lambda xb, yb: predict(model, xb))
     out["clean"] = {"acc": (clean == Y).float().mean().item(), "seconds": time.time() - t}
     out["clean_pred_first200"] = clean[:FIRST].tolist()
     print("clean", out["clean"], flush=True)
 
-    over_batches(grad_x)  # warm-up
+    def gradients(xb, yb):
+        return grad_x(model, xb, yb)
+
+    over_batches(gradients)  # warm-up
     times = []
     for _ in range(args.timing_reps):
         t = time.perf_counter()
-        over_batches(grad_x)
+        over_batches(gradients)
         times.append(time.perf_counter() - t)
     out["input_gradient"] = {"seconds_median": sorted(times)[len(times) // 2], "seconds": times, "samples": len(X), "batch": BS}
     print("gradient", out["input_gradient"], flush=True)
@@ -96,7 +86,7 @@ def main():
     out["fgsm"] = []
     for eps in FGSM_EPS:
         t = time.time()
-        pred = over_batches(lambda xb, yb: predict((xb + eps * grad_x(xb, yb).sign()).clamp(0, 1)))
+        pred = over_batches(lambda xb, yb: predict(model, fgsm(model, xb, yb, eps)))
         r = {"eps": eps, "acc": (pred == Y).float().mean().item(), "seconds": time.time() - t,
              "pred_first200": pred[:FIRST].tolist()}
         out["fgsm"].append(r)
@@ -106,11 +96,7 @@ def main():
     eps, alpha, steps = 0.1, 0.01, 40
 
     def pgd(xb, yb):
-        xa = (xb + (torch.rand(xb.shape, generator=gen) * 2 - 1) * eps).clamp(0, 1)
-        for _ in range(steps):
-            xa = xa + alpha * grad_x(xa, yb).sign()
-            xa = torch.min(torch.max(xa, xb - eps), xb + eps).clamp(0, 1)
-        return predict(xa)
+        return predict(model, pgd_linf(model, xb, yb, eps, alpha, steps, gen))
 
     t = time.time()
     X, Y = X[:args.pgd_limit], Y[:args.pgd_limit]

@@ -110,4 +110,9 @@ class Normalized(nn.Module):
         return self.model((x - self.mean) / self.std)
 
 
-ARCHITECTURES = {"lenet": LeNet, "resnet": ResNetBN, "rgb": RgbNet, "mlp": Mlp}
+ARCHITECTURES = {"lenet": LeNet, "resnet": ResNetBN, "rgb": RgbNet, "mlp": Mlp,
+                 # The residual CNN trained on normalised Fashion-MNIST, (x - mean) / std: exported without the
+                 # normalisation, so `eval --model ... --mean ... --std ...` is what makes it see its inputs.
+                 "resnet_norm": ResNetBN}
+# Models whose exported files expect (x - mean) / std (DIR/<name>_normalization.json, from the training split).
+NORMALISED = {"rgb", "resnet_norm"}

@@ -1,12 +1,13 @@
 """Trains the test models on CPU with 2 threads: Adam 1e-3, batch 128, 2 epochs, seed 12345.
 
-  /usr/bin/python3 train_models.py [--out DIR] [lenet resnet rgb mlp]
+  /usr/bin/python3 train_models.py [--out DIR] [lenet resnet rgb mlp resnet_norm]
 
 Writes DIR/<name>.pt (state dict) and DIR/<name>_train.json (per-epoch loss, time, test accuracy).
 DIR defaults to $RG_MODELS_OUT or target/test-models. The LeNet follows the PyTorch reference
 (/work/shared/reference/train.py) step for step, so it gets the reference's weights. The rgb model trains
 on tinted Fashion-MNIST with its per-channel normalisation inside (rg_models.Normalized); its .pt holds the
-inner model only, and DIR/rgb_normalization.json the mean/std.
+inner model only, and DIR/rgb_normalization.json the mean/std. resnet_norm is the residual CNN trained the
+same way on Fashion-MNIST normalised by its training split's mean/std (DIR/resnet_norm_normalization.json).
 """
 import argparse
 import json
@@ -46,7 +47,7 @@ def data_for(name):
     else:
         xtr, ytr = rg_data.fashion("train")
         xte, yte = rg_data.fashion("t10k")
-        norm = None
+        norm = rg_data.channel_mean_std(xtr) if name in rg_models.NORMALISED else None
     t = torch.from_numpy
     return t(xtr), t(ytr), t(xte), t(yte), norm
 

@@ -30,67 +30,52 @@ final class BoxedHyperplane {
             aw[i] = Math.abs(wi);
             room[i] = wi > 0 ? 1 - t[i] : t[i];
         }
-        return norm == Norm.LINF ? linf(w, sign, aw, room, c, d) : l2(w, sign, aw, room, c, d);
+        // Linf moves every coordinate at the same rate (d_i = min(lambda, r_i)), L2 at rate |w_i| (d_i = min(mu |w_i|, r_i)).
+        double[] rate = aw;
+        if (norm == Norm.LINF) {
+            rate = new double[n];
+            Arrays.fill(rate, 1.0);
+        }
+        return alongRates(w, sign, aw, room, rate, c, d);
     }
 
-    private static double[] linf(double[] w, double sign, double[] aw, double[] room, double c, double[] d) {
+    /**
+     * Coordinate i moves at {@code rate_i} per unit of the parameter p until it saturates at p_i = room_i / rate_i;
+     * g(p) = sum_{saturated} aw_i room_i + p sum_{unsaturated} aw_i rate_i is piecewise linear and increasing,
+     * so its crossing of c lies between two sorted breakpoints. The step is min(p rate_i, room_i) towards
+     * sign(w_i); every coordinate saturated when g never reaches c.
+     */
+    private static double[] alongRates(double[] w, double sign, double[] aw, double[] room, double[] rate, double c, double[] d) {
         int n = aw.length;
-        Integer[] order = sortedBy(room, aw);
-        // g(lambda) = sum_{room_i <= lambda} aw_i room_i + lambda * sum_{room_i > lambda} aw_i, over w_i != 0.
-        double below = 0;
-        double above = 0;
-        for (int i = 0; i < n; i++) above += aw[i];
-        double lambda = Double.NaN;
-        for (int k = 0; k < n; k++) {
-            int i = order[k];
-            if (aw[i] == 0) continue;
-            // On [previous breakpoint, room_i] the slope is "above".
-            double reach = below + room[i] * above;
-            if (reach >= c) {
-                lambda = above > 0 ? (c - below) / above : room[i];
-                break;
-            }
-            below += aw[i] * room[i];
-            above -= aw[i];
-        }
-        for (int i = 0; i < n; i++) {
-            if (aw[i] == 0) continue;
-            double s = Math.signum(w[i] * sign);
-            d[i] = s * (Double.isNaN(lambda) ? room[i] : Math.min(lambda, room[i]));
-        }
-        return d;
-    }
-
-    private static double[] l2(double[] w, double sign, double[] aw, double[] room, double c, double[] d) {
-        int n = aw.length;
-        // Coordinate i saturates at mu_i = room_i / aw_i; h(mu) = sum_sat aw_i room_i + mu sum_unsat aw_i^2.
-        double[] mu = new double[n];
-        for (int i = 0; i < n; i++) mu[i] = aw[i] > 0 ? room[i] / aw[i] : Double.POSITIVE_INFINITY;
-        Integer[] order = sortedBy(mu, aw);
+        double[] breakpoint = new double[n];
+        for (int i = 0; i < n; i++) breakpoint[i] = aw[i] > 0 ? room[i] / rate[i] : Double.POSITIVE_INFINITY;
+        Integer[] order = sortedBy(breakpoint);
         double saturated = 0;
         double slope = 0;
-        for (int i = 0; i < n; i++) slope += aw[i] * aw[i];
-        double solution = Double.NaN;
+        for (int i = 0; i < n; i++) slope += aw[i] * rate[i];
+        double p = Double.NaN;
         for (int k = 0; k < n; k++) {
             int i = order[k];
             if (aw[i] == 0) continue;
-            double reach = saturated + mu[i] * slope;
+            // Up to this breakpoint the slope is "slope".
+            double reach = saturated + breakpoint[i] * slope;
             if (reach >= c) {
-                solution = slope > 0 ? (c - saturated) / slope : mu[i];
+                p = slope > 0 ? (c - saturated) / slope : breakpoint[i];
                 break;
             }
             saturated += aw[i] * room[i];
-            slope -= aw[i] * aw[i];
+            slope -= aw[i] * rate[i];
         }
         for (int i = 0; i < n; i++) {
             if (aw[i] == 0) continue;
             double s = Math.signum(w[i] * sign);
-            d[i] = s * (Double.isNaN(solution) ? room[i] : Math.min(solution * aw[i], room[i]));
+            d[i] = s * (Double.isNaN(p) ? room[i] : Math.min(p * rate[i], room[i]));
         }
         return d;
     }
 
-    private static Integer[] sortedBy(double[] key, double[] aw) {
+    /** Indices by ascending key; a stable sort, so equal keys keep index order. */
+    private static Integer[] sortedBy(double[] key) {
         Integer[] idx = new Integer[key.length];
         for (int i = 0; i < idx.length; i++) idx[i] = i;
         Arrays.sort(idx, (a, b) -> Double.compare(key[a], key[b]));

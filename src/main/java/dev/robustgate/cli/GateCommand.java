@@ -32,6 +32,13 @@ final class GateCommand implements Callable<Integer> {
     String select;
 
     static final String SPEC_PACKAGE = "dev.robustgate.specs";
+    /** The system property a spec reads for its size: "full" for the main job's full-size runs, else CI-sized. */
+    static final String SIZE_PROPERTY = "robustgate.size";
+
+    @Option(names = "--full",
+            description = "Run the full-size variants where a spec has one (sets -D" + SIZE_PROPERTY + "=full): "
+                    + "e.g. MnistInversionSpec's conditional DCGAN at the source material's size (hours on 2 cores).")
+    boolean full;
 
     @Option(names = "--package", defaultValue = SPEC_PACKAGE,
             description = "Package holding the specs (default: ${DEFAULT-VALUE}).")
@@ -39,6 +46,7 @@ final class GateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (full) System.setProperty(SIZE_PROPERTY, "full");
         // jqwik reports through the platform here, so its statistics reach the table, not stdout.
         var builder = request().selectors(selectPackage(specPackage))
                 .configurationParameter("jqwik.reporting.usejunitplatform", "true")

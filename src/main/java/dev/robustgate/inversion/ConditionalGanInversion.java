@@ -6,51 +6,39 @@ import dev.robustgate.model.Predictions;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.Arrays;
 import java.util.Random;
 
 /**
- * Model inversion with a conditional GAN trained on auxiliary data labelled by the victim's API:
- * the thief has unlabelled images from roughly the victim's domain, asks the victim for their
- * labels (black box, counted queries), trains a conditional generator G(z, y) on them, and reads
- * each class's reconstruction off the generator: of {@code candidates} samples G(z, c), the one the
- * victim is most confident is class c (a second, counted round of queries).
+ * Model inversion with a conditional DCGAN trained on auxiliary data labelled by the victim's API
+ * (the source material's attack, after Kusano and Sakuma 2018): the thief has unlabelled images
+ * from roughly the victim's domain, asks the victim for their labels (black box, one counted query
+ * an image), trains a conditional generator G(z, y) against a conditional discriminator D(x, y) on
+ * them, and reads each class's reconstructions off the generator: of {@code candidates} samples
+ * G(z, c), the ones the victim is most confident are class c (a second, counted round of queries).
  *
- * <p>The networks are two-layer perceptrons (CPU-cheap; the source material's DCGAN is the
- * convolutional version of the same idea), trained with the non-saturating GAN loss and Adam
- * (beta1 0.5), the label fed to both networks as a one-hot vector.
+ * <p>Steps: {@link #label} the auxiliary images, {@link #train} the GAN ({@link DcganTraining}:
+ * discriminator step, generator step; networks in {@link DcganNetworks}), {@link #select} the
+ * samples. Sizes and optimiser settings: {@link DcganConfig#full} is the source material's,
+ * {@link DcganConfig#ci} the CI-sized variant.
+ *
+ * <p>One change from the source material: its discriminator judged a fake together with the
+ * victim's label <em>of that fake</em>, so nothing tied G(z, y) to y (its author reports that the
+ * condition was hardly controlled). Here the discriminator sees a fake with the label it was drawn
+ * for, as a conditional GAN does; this also spends no victim queries during training.
  */
 public final class ConditionalGanInversion {
-    private final int epochs;
-    private final int batchSize;
-    private final int noiseDim;
-    private final int hidden;
-    private final int candidates;
-    private final double learningRate;
-    private final long seed;
+    private final DcganConfig config;
 
     /** Reconstructions [N, C, H, W] (image i of class i % K); queries spent labelling the auxiliary data and choosing samples. */
     public record Result(INDArray images, long labellingQueries, long selectionQueries, int[] auxLabelCounts) {}
 
-    public ConditionalGanInversion(int epochs, int batchSize, int noiseDim, int hidden, int candidates,
-                                   double learningRate, long seed) {
-        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
-            throw new IllegalArgumentException("learning rate must be a finite number > 0, got " + learningRate);
-        }
-        if (epochs < 1 || batchSize < 1 || noiseDim < 1 || hidden < 1 || candidates < 1) {
-            throw new IllegalArgumentException("epochs, batch size, noise dim, hidden units and candidates must all be >= 1, got "
-                    + epochs + ", " + batchSize + ", " + noiseDim + ", " + hidden + ", " + candidates);
-        }
-        this.epochs = epochs;
-        this.batchSize = batchSize;
-        this.noiseDim = noiseDim;
-        this.hidden = hidden;
-        this.candidates = candidates;
-        this.learningRate = learningRate;
-        this.seed = seed;
+    public ConditionalGanInversion(DcganConfig config) {
+        this.config = java.util.Objects.requireNonNull(config, "config");
     }
+
+    public DcganConfig config() { return config; }
 
     /** One reconstruction per class: the candidate the victim is most confident in. */
     public Result run(Classifier victimApi, Dataset auxiliary) {
@@ -63,93 +51,90 @@ public final class ConditionalGanInversion {
      * first K are one per class, the best of each).
      */
     public Result run(Classifier victimApi, Dataset auxiliary, int perClass) {
-        if (perClass < 1 || perClass > candidates) {
-            throw new IllegalArgumentException("reconstructions per class must be in [1, " + candidates + "], got " + perClass);
+        if (perClass < 1 || perClass > config.candidates()) {
+            throw new IllegalArgumentException("reconstructions per class must be in [1, " + config.candidates() + "], got " + perClass);
         }
+        requireUsable(auxiliary);
         int k = victimApi.numClasses();
-        int n = auxiliary.size();
-        int d = (int) auxiliary.sampleLength();
         long q0 = victimApi.counter().snapshot().forward();
-        int[] labels = Predictions.argMax(victimApi.probabilities(auxiliary.features()));
+        int[] labels = label(victimApi, auxiliary);
         long labelling = victimApi.counter().snapshot().forward() - q0;
         int[] counts = new int[k];
         for (int l : labels) counts[l]++;
 
-        Random random = new Random(seed);
-        Mlp2 g = new Mlp2(noiseDim + k, hidden, d, learningRate, 0.5, random);
-        Mlp2 disc = new Mlp2(d + k, hidden, 1, learningRate, 0.5, random);
-        INDArray real = auxiliary.features().reshape(n, d).castTo(DataType.FLOAT);
-        INDArray[] gradsD = new INDArray[4], gradsG = new INDArray[4];
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        for (int e = 0; e < epochs; e++) {
-            shuffle(order, random);
-            for (int from = 0; from + batchSize <= n; from += batchSize) {
-                int[] rows = Arrays.copyOfRange(order, from, from + batchSize);
-                int[] y = new int[batchSize];
-                for (int i = 0; i < batchSize; i++) y[i] = labels[rows[i]];
-                INDArray yOneHot = Dataset.oneHot(y, k);
-                INDArray xReal = Nd4j.pullRows(real, 1, rows);
-                int[] yFake = new int[batchSize];
-                for (int i = 0; i < batchSize; i++) yFake[i] = random.nextInt(k);
-                INDArray fakeHot = Dataset.oneHot(yFake, k);
-                INDArray xFake = generate(g, noise(batchSize, random), fakeHot);
+        Random random = new Random(config.seed());
+        DcganTraining gan = train(auxiliary, labels, k, random);
 
-                // Discriminator: real -> 1, fake -> 0 (BCE on logits: dL/dlogit = sigmoid - target).
-                INDArray dReal = Transforms.sigmoid(disc.forward(Nd4j.hstack(xReal, yOneHot)), true).subi(1).divi(batchSize);
-                INDArray[] gr = new INDArray[4];
-                disc.backward(dReal, gr);
-                INDArray dFake = Transforms.sigmoid(disc.forward(Nd4j.hstack(xFake, fakeHot)), true).divi(batchSize);
-                disc.backward(dFake, gradsD);
-                for (int i = 0; i < 4; i++) gradsD[i].addi(gr[i]);
-                disc.adamStep(gradsD);
-
-                // Generator: make the discriminator say 1 on fakes (non-saturating loss).
-                INDArray z = noise(batchSize, random);
-                INDArray pre = g.forward(Nd4j.hstack(z, fakeHot));
-                INDArray img = Transforms.sigmoid(pre, true);
-                INDArray dLogit = Transforms.sigmoid(disc.forward(Nd4j.hstack(img, fakeHot)), true).subi(1).divi(batchSize);
-                INDArray dIn = disc.backward(dLogit, new INDArray[4]);
-                INDArray dImg = dIn.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                        org.nd4j.linalg.indexing.NDArrayIndex.interval(0, d));
-                INDArray dPre = dImg.mul(img.mul(img.rsub(1)));
-                g.backward(dPre, gradsG);
-                g.adamStep(gradsG);
-            }
-        }
-
-        long[] shape = auxiliary.features().shape().clone();
         long q1 = victimApi.counter().snapshot().forward();
-        INDArray out = Nd4j.zeros(DataType.FLOAT, k * perClass, d);
-        for (int c = 0; c < k; c++) {
-            int[] cls = new int[candidates];
-            Arrays.fill(cls, c);
-            INDArray samples = generate(g, noise(candidates, random), Dataset.oneHot(cls, k));
-            shape[0] = candidates;
-            INDArray p = victimApi.probabilities(samples.reshape(shape));
-            final int target = c;
-            Integer[] byConfidence = new Integer[candidates];
-            for (int i = 0; i < candidates; i++) byConfidence[i] = i;
-            // Most confident first; ties keep the sampling order, so the choice is deterministic.
-            Arrays.sort(byConfidence, (a, b) -> Double.compare(p.getDouble(b, target), p.getDouble(a, target)));
-            for (int r = 0; r < perClass; r++) out.getRow((long) r * k + c, true).assign(samples.getRow(byConfidence[r], true));
-        }
+        INDArray images = select(gan, victimApi, k, perClass, auxiliary.sampleShape());
         long selection = victimApi.counter().snapshot().forward() - q1;
-        shape[0] = (long) k * perClass;
-        INDArray images = out.reshape(shape);
         // A test seam (InversionSubstitution): the images themselves unless its system property is set.
         return new Result(InversionSubstitution.apply(images, () -> InversionSubstitution.blank(images.shape())),
                 labelling, selection, counts);
     }
 
-    private static INDArray generate(Mlp2 g, INDArray z, INDArray oneHot) {
-        return Transforms.sigmoid(g.forward(Nd4j.hstack(z, oneHot)), true);
+    /** The victim's top-1 label of every auxiliary image: one query each. */
+    static int[] label(Classifier victimApi, Dataset auxiliary) {
+        return Predictions.argMax(victimApi.probabilities(auxiliary.features()));
     }
 
-    private INDArray noise(int n, Random random) {
-        float[] z = new float[n * noiseDim];
-        for (int i = 0; i < z.length; i++) z[i] = (float) random.nextGaussian();
-        return Nd4j.create(z, new long[]{n, noiseDim}, 'c');
+    /** Epochs over the shuffled auxiliary images in full batches (a last partial batch is dropped). */
+    DcganTraining train(Dataset auxiliary, int[] labels, int k, Random random) {
+        DcganTraining gan = new DcganTraining(config, k, random);
+        int n = auxiliary.size(), b = config.batchSize();
+        INDArray real = auxiliary.features().reshape(n, 28 * 28).castTo(DataType.FLOAT);
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        for (int e = 0; e < config.epochs(); e++) {
+            shuffle(order, random);
+            for (int from = 0; from + b <= n; from += b) {
+                int[] rows = Arrays.copyOfRange(order, from, from + b);
+                int[] y = new int[b];
+                for (int i = 0; i < b; i++) y[i] = labels[rows[i]];
+                gan.iterate(Nd4j.pullRows(real, 1, rows).reshape(b, 1, 28, 28), Dataset.oneHot(y, k).castTo(DataType.FLOAT));
+            }
+        }
+        return gan;
+    }
+
+    /** For each class, {@code candidates} samples (inference-mode BatchNorm), the victim's most confident first. */
+    private INDArray select(DcganTraining gan, Classifier victimApi, int k, int perClass, long[] sampleShape) {
+        int m = config.candidates();
+        INDArray out = Nd4j.zeros(DataType.FLOAT, (long) k * perClass, 1, 28, 28);
+        for (int c = 0; c < k; c++) {
+            int[] cls = new int[m];
+            Arrays.fill(cls, c);
+            INDArray samples = gan.generate(gan.noise(m), Dataset.oneHot(cls, k).castTo(DataType.FLOAT), false);
+            INDArray p = victimApi.probabilities(samples.reshape(shapeOf(m, sampleShape)));
+            final int target = c;
+            Integer[] byConfidence = new Integer[m];
+            for (int i = 0; i < m; i++) byConfidence[i] = i;
+            // Most confident first; ties keep the sampling order, so the choice is deterministic.
+            Arrays.sort(byConfidence, (a, b) -> Double.compare(p.getDouble(b, target), p.getDouble(a, target)));
+            for (int r = 0; r < perClass; r++) {
+                out.get(org.nd4j.linalg.indexing.NDArrayIndex.point((long) r * k + c)).assign(
+                        samples.get(org.nd4j.linalg.indexing.NDArrayIndex.point(byConfidence[r])));
+            }
+        }
+        return out.reshape(shapeOf((long) k * perClass, sampleShape));
+    }
+
+    private static long[] shapeOf(long n, long[] sampleShape) {
+        long[] s = new long[sampleShape.length + 1];
+        s[0] = n;
+        System.arraycopy(sampleShape, 0, s, 1, sampleShape.length);
+        return s;
+    }
+
+    private void requireUsable(Dataset auxiliary) {
+        if (auxiliary.sampleLength() != 28 * 28) {
+            throw new IllegalArgumentException("the conditional DCGAN draws 1 x 28 x 28 images; the auxiliary data "
+                    + auxiliary.name() + " has samples of shape " + Arrays.toString(auxiliary.sampleShape()));
+        }
+        if (auxiliary.size() < config.batchSize()) {
+            throw new IllegalArgumentException("the conditional DCGAN's batch (" + config.batchSize() + ") is larger than the "
+                    + auxiliary.size() + " auxiliary images: it would never train");
+        }
     }
 
     private static void shuffle(int[] a, Random r) {

@@ -81,10 +81,15 @@ public class InputAdapter implements Classifier {
 
     @Override
     public INDArray probabilities(INDArray inputs) {
+        return throughModel(inputs, model::probabilities);
+    }
+
+    /** {@code call} on the batch mapped into the model's space, the mapped copy freed after. */
+    INDArray throughModel(INDArray inputs, java.util.function.UnaryOperator<INDArray> call) {
         InputChecks.requireBatchOf(this, inputs);
         INDArray z = toModel(inputs);
         try {
-            return model.probabilities(z);
+            return call.apply(z);
         } finally {
             release(z, inputs);
         }
@@ -147,13 +152,7 @@ public class InputAdapter implements Classifier {
 
         @Override
         public INDArray logits(INDArray inputs) {
-            InputChecks.requireBatchOf(this, inputs);
-            INDArray z = toModel(inputs);
-            try {
-                return white.logits(z);
-            } finally {
-                release(z, inputs);
-            }
+            return throughModel(inputs, white::logits);
         }
 
         @Override

@@ -83,6 +83,74 @@ class PerturbationsProperties {
         for (double r : norm.rowNorms(adv.sub(x0))) assertThat(r).isLessThanOrEqualTo(eps * (1 + 1e-6) + 1e-6);
     }
 
+    @Property(tries = 60)
+    void onSphereIsAPointOfTheSphereDrawnFromItsStream(@ForAll("lpNorms") Norm norm, @ForAll @IntRange(min = 1, max = 300) int d,
+                                                       @ForAll @DoubleRange(min = 0.001, max = 3.0) @Scale(4) double radius,
+                                                       @ForAll long seed) {
+        double[] p = Perturbations.onSphere(new SplittableRandom(seed), d, norm, radius);
+        assertThat(p).hasSize(d);
+        // Linf max |p_i|, L2 ||p||: the radius, up to the 1e-12 that keeps an all-zero draw finite.
+        assertThat(FabSearch.distance(p, null, norm)).isCloseTo(radius, org.assertj.core.api.Assertions.within(1e-5 * radius));
+        assertThat(Perturbations.onSphere(new SplittableRandom(seed), d, norm, radius)).isEqualTo(p);
+    }
+
+    @net.jqwik.api.Example
+    void onSphereSpreadsItsCoordinatesAsUniformOrGaussianDraws() {
+        for (long seed = 1; seed <= 5; seed++) {
+            // Linf: t uniform in [-1, 1] (kurtosis 1.8, half of the |t_i| below max/2); L2: Gaussian (kurtosis 3).
+            double[] linf = Perturbations.onSphere(new SplittableRandom(seed), 784, Norm.LINF, 0.3);
+            double[] l2 = Perturbations.onSphere(new SplittableRandom(seed), 784, Norm.L2, 2.0);
+            assertThat(kurtosis(linf)).as("Linf, seed %d", seed).isBetween(1.6, 2.1);
+            assertThat(kurtosis(l2)).as("L2, seed %d", seed).isBetween(2.4, 3.8);
+            assertThat(java.util.Arrays.stream(linf).filter(v -> Math.abs(v) < 0.15).count()).isBetween(330L, 454L);
+            for (double[] p : new double[][]{linf, l2}) {
+                assertThat(java.util.Arrays.stream(p).filter(v -> v > 0).count()).as("positive coordinates").isBetween(330L, 454L);
+            }
+        }
+    }
+
+    private static double kurtosis(double[] p) {
+        double m2 = 0, m4 = 0;
+        for (double v : p) {
+            m2 += v * v;
+            m4 += v * v * v * v;
+        }
+        m2 /= p.length;
+        return m4 / p.length / (m2 * m2);
+    }
+
+    @net.jqwik.api.Example
+    void theBallGeometryRefusesL0InOneLine() {
+        INDArray rows = randomRows(2, 5, 1.0, 3);
+        for (org.assertj.core.api.ThrowableAssert.ThrowingCallable call : java.util.List.<org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+                () -> Perturbations.steepestDirection(rows.dup(), Norm.L0),
+                () -> Perturbations.projectInPlace(rows.dup(), Norm.L0, 0.1),
+                () -> Perturbations.randomStart(new int[]{1}, 5, Norm.L0, 0.1, 7, 0),
+                () -> Perturbations.onSphere(new SplittableRandom(1), 5, Norm.L0, 0.1))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(call).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("L0 has no ball geometry here");
+        }
+    }
+
+    @net.jqwik.api.Example
+    void gaussianDrawsAreStandardNormal() {
+        SplittableRandom rnd = new SplittableRandom(2024);
+        int n = 20000;
+        double sum = 0, squares = 0;
+        int beyondTwo = 0;
+        for (int i = 0; i < n; i++) {
+            double g = Perturbations.gaussian(rnd);
+            sum += g;
+            squares += g * g;
+            if (Math.abs(g) > 2) beyondTwo++;
+        }
+        double mean = sum / n;
+        // Standard errors at n = 20000: mean 0.007, variance 0.010, P(|g| > 2) = 0.0455 +- 0.0015.
+        assertThat(mean).isCloseTo(0.0, org.assertj.core.api.Assertions.within(0.03));
+        assertThat(squares / n - mean * mean).isCloseTo(1.0, org.assertj.core.api.Assertions.within(0.04));
+        assertThat(beyondTwo / (double) n).isCloseTo(0.0455, org.assertj.core.api.Assertions.within(0.006));
+    }
+
     @net.jqwik.api.Provide
     net.jqwik.api.Arbitrary<Norm> lpNorms() {
         return dev.robustgate.jqwik.RobustGateArbitraries.norms();

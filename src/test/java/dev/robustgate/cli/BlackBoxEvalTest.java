@@ -101,6 +101,30 @@ class BlackBoxEvalTest {
         assertThat(r.out()).contains("n/a FGSM beats PGD", "ok randomised outputs");
     }
 
+    @Test
+    void onAPartitionedEngineTheBlackBoxGivesTheOneJvmNumbersAndTheSameNotApplicableChecks() throws IOException {
+        // The engine's own masking-check evaluator (partitions > 1) asks the loaded model whether it has gradients.
+        Path one = dir.resolve("one.json"), parts = dir.resolve("parts.json");
+        String[] args = {"--attack", "square", "--eps", "0.05,0.1", "--queries", "50", "--limit", "24", "--batch-size", "8"};
+        CliRun.Result a = eval(BLACK_BOX, concat(args, "--json", one.toString()));
+        CliRun.Result b = eval(BLACK_BOX, concat(args, "--partitions", "3", "--json", parts.toString()));
+        assertThat(a.exitCode()).as(a.toString()).isZero();
+        assertThat(b.exitCode()).as(b.toString()).isZero();
+        JsonNode ja = json(one), jb = json(parts);
+        assertThat(withoutTimes(jb.get("results"))).as("merged by sample id = one JVM").isEqualTo(withoutTimes(ja.get("results")));
+        for (JsonNode j : List.of(ja, jb)) {
+            long notApplicable = 0;
+            for (JsonNode c : j.get("masking").get("checks")) if (!c.get("applicable").asBoolean()) notApplicable++;
+            assertThat(notApplicable).isEqualTo(4);
+        }
+    }
+
+    private static JsonNode withoutTimes(JsonNode results) {
+        JsonNode copy = results.deepCopy();
+        for (JsonNode r : copy) ((com.fasterxml.jackson.databind.node.ObjectNode) r).remove("seconds");
+        return copy;
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);

@@ -86,7 +86,7 @@ class OnnxRuntimeClassifierTest {
         assertThat(Transforms.abs(((OnnxRuntimeClassifier) model).rawOutput(x).sub(logits)).maxNumber().doubleValue()).isLessThan(1e-5);
 
         assertThatThrownBy(() -> ModelFiles.load(f)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("softplus is a black box (scores only), so white-box attacks cannot run on it; steal works on it, and SquareAttack through the Java API");
+                .hasMessage("softplus is a black box (scores only), so white-box attacks cannot run on it; eval --attack square, steal and SquareAttack work on it");
         Classifier normalised = ModelFiles.load(f, new InputDeclaration(null, null, new double[]{0.5}, new double[]{0.25}, null, null));
         INDArray viaAdapter = normalised.probabilities(x);
         INDArray byHand = model.probabilities(x.sub(0.5).muli(4));

@@ -33,7 +33,12 @@ public final class TestModelFiles {
         /** 3x32x32 CNN with stride-2 convs and BatchNorm, on (x - mean) / std (ONNX opset 17, Keras functional). */
         RGB("models/rgb_bn_tinted", "models/rgb_bn_tinted_torch_logits_first64.npy", 64),
         /** MLP 784-64-BN-32-10 (ONNX opset 11 with unnamed nodes, Keras Sequential on [784]). */
-        MLP("models/mlp_bn_fmnist", "models/mlp_bn_fmnist_torch_logits_first200.npy", 200);
+        MLP("models/mlp_bn_fmnist", "models/mlp_bn_fmnist_torch_logits_first200.npy", 200),
+        /**
+         * The residual CNN of RESNET trained on normalised Fashion-MNIST, (x - 0.286) / 0.353 (ONNX opset 13,
+         * Keras functional): evaluates through {@code --mean 0.286 --std 0.353}.
+         */
+        RESNET_NORM("models/resnet_bn_fmnist_norm", "models/resnet_bn_fmnist_norm_torch_logits_first200.npy", 200);
 
         private final String stem;
         private final String logits;
@@ -93,14 +98,24 @@ public final class TestModelFiles {
             return java.util.Arrays.copyOf(fashionTest().labels(), n);
         }
 
-        /** Per-channel mean the model expects subtracted (all 0 except for RGB). */
-        public float[] mean() {
-            return this == RGB ? normalization("mean") : new float[]{0f};
+        /** Whether the model expects (x - mean) / std (its {@code _normalization.json}): RGB and RESNET_NORM. */
+        public boolean normalised() {
+            return this == RGB || this == RESNET_NORM;
         }
 
-        /** Per-channel std the model expects divided by (all 1 except for RGB). */
+        /** The sample shape in pixel space, [C, H, W]. */
+        public long[] sampleShape() {
+            return this == RGB ? new long[]{3, 32, 32} : new long[]{1, 28, 28};
+        }
+
+        /** Per-channel mean the model expects subtracted (0 unless {@link #normalised()}). */
+        public float[] mean() {
+            return normalised() ? normalization(stem, "mean") : new float[]{0f};
+        }
+
+        /** Per-channel std the model expects divided by (1 unless {@link #normalised()}). */
         public float[] std() {
-            return this == RGB ? normalization("std") : new float[]{1f};
+            return normalised() ? normalization(stem, "std") : new float[]{1f};
         }
 
         /** torch's clean/FGSM/PGD accuracies on the 10k test images (models/*_torch_attacks.json). */
@@ -150,8 +165,8 @@ public final class TestModelFiles {
         return out;
     }
 
-    private static float[] normalization(String key) {
-        JsonNode values = json("models/rgb_bn_tinted_normalization.json").get(key);
+    private static float[] normalization(String stem, String key) {
+        JsonNode values = json(stem + "_normalization.json").get(key);
         float[] out = new float[values.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = (float) values.get(i).asDouble();

@@ -27,7 +27,7 @@ class TestModelFilesImportTest {
         INDArray torch = Transforms.softmax(model.torchLogits(), true);
         String file = model.keras().toString();
         INDArray probs;
-        if (model == Model.RESNET || model == Model.RGB) {
+        if (model == Model.RESNET || model == Model.RGB || model == Model.RESNET_NORM) {
             ComputationGraph graph = KerasModelImport.importKerasModelAndWeights(file, false);
             probs = graph.output(false, x.permute(0, 2, 3, 1).dup())[0];
         } else {

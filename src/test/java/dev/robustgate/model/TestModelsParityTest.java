@@ -32,10 +32,10 @@ class TestModelsParityTest {
 
     static DifferentiableClassifier load(Model model, Format format) {
         Path file = format == Format.ONNX ? model.onnx() : model.keras();
-        if (model != Model.RGB) {
+        if (!model.normalised()) {
             return ModelFiles.load(file);
         }
-        InputSpec spec = InputSpec.pixels(3, 32, 32).withMean(toDouble(model.mean())).withStd(toDouble(model.std()));
+        InputSpec spec = InputSpec.pixels(model.sampleShape()).withMean(toDouble(model.mean())).withStd(toDouble(model.std()));
         Classifier loaded = ModelFiles.load(file, InputDeclaration.of(spec));
         assertThat(loaded).isInstanceOf(DifferentiableClassifier.class);
         return (DifferentiableClassifier) loaded;

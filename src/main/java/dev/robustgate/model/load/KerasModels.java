@@ -55,15 +55,15 @@ public final class KerasModels {
      */
     public static Classifier load(Path file, InputDeclaration declared) {
         Imported imported = importModel(file);
-        InputSpec spec = declared.over(imported.sampleShape(), InputLayout.NCHW, file.toString());
         String name = file.getFileName().toString().replaceFirst("\\.(h5|hdf5|keras)$", "");
         if (imported.graph() != null || ModelFiles.hasBatchNorm(imported.net())) {
             // Functional models and BatchNormalization run on the graph executor (inference-mode BN);
             // channels_last is absorbed in the translation, so the graph takes NCHW.
-            var graph = imported.graph() != null ? Dl4jGraphs.of(imported.graph(), file.toString(), DataType.FLOAT)
-                    : Dl4jGraphs.of(imported.net(), file.toString(), DataType.FLOAT);
-            return InputAdapter.wrapIfNeeded(ModelFiles.graphClassifier(file, name, graph, spec.shape()), spec);
+            return ModelFiles.onGraphExecutor(file, name, declared, imported.sampleShape(), () -> imported.graph() != null
+                    ? Dl4jGraphs.of(imported.graph(), file.toString(), DataType.FLOAT)
+                    : Dl4jGraphs.of(imported.net(), file.toString(), DataType.FLOAT));
         }
+        InputSpec spec = declared.over(imported.sampleShape(), InputLayout.NCHW, file.toString());
         return InputAdapter.wrapIfNeeded(classifier(file, imported.net(), spec.shape()), spec);
     }
 
@@ -106,9 +106,7 @@ public final class KerasModels {
         if (in instanceof InputType.InputTypeConvolutional c) {
             return new long[]{Math.max(c.getChannels(), 0), Math.max(c.getHeight(), 0), Math.max(c.getWidth(), 0)};
         }
-        if (in instanceof InputType.InputTypeFeedForward f) {
-            return f.getSize() == 28 * 28 ? new long[]{1, 28, 28} : new long[]{f.getSize()};
-        }
+        if (in instanceof InputType.InputTypeFeedForward f) return ModelFiles.denseInput(f.getSize());
         if (in instanceof InputType.InputTypeConvolutionalFlat c) {
             return new long[]{c.getDepth(), c.getHeight(), c.getWidth()};
         }

@@ -59,16 +59,12 @@ public final class ModelFiles {
         Model net = Dl4jModelZip.load(file);
         String name = file.getFileName().toString().replaceFirst("\\.zip$", "");
         if (net instanceof ComputationGraph cg) {
-            InputSpec spec = declared.over(naturalShape(cg), InputLayout.NCHW, file.toString());
-            Graph graph = Dl4jGraphs.of(cg, file.toString(), DataType.FLOAT);
-            return InputAdapter.wrapIfNeeded(graphClassifier(file, name, graph, spec.shape()), spec);
+            return onGraphExecutor(file, name, declared, naturalShape(cg), () -> Dl4jGraphs.of(cg, file.toString(), DataType.FLOAT));
         }
         MultiLayerNetwork mln = (MultiLayerNetwork) net;
         if (hasBatchNorm(mln)) {
             // Inference-mode BN on the graph executor: DL4J's own BN backprop uses batch statistics.
-            InputSpec spec = declared.over(naturalShape(mln), InputLayout.NCHW, file.toString());
-            Graph graph = Dl4jGraphs.of(mln, file.toString(), DataType.FLOAT);
-            return InputAdapter.wrapIfNeeded(graphClassifier(file, name, graph, spec.shape()), spec);
+            return onGraphExecutor(file, name, declared, naturalShape(mln), () -> Dl4jGraphs.of(mln, file.toString(), DataType.FLOAT));
         }
         boolean denseFirst = !(mln.getLayerWiseConfigurations().getConf(0).getLayer() instanceof ConvolutionLayer);
         // Dl4jClassifier takes RobustGate's NCHW samples and flattens them for dense-first networks
@@ -104,6 +100,17 @@ public final class ModelFiles {
                 .anyMatch(c -> c.getLayer() instanceof org.deeplearning4j.nn.conf.layers.BatchNormalization);
     }
 
+    /**
+     * A translated network on the graph executor, in pixel space: the declaration laid over the
+     * shape the file states (checked before the graph is built), the graph as a classifier on that
+     * shape, the declared normalisation in an {@link InputAdapter}.
+     */
+    static Classifier onGraphExecutor(Path file, String name, InputDeclaration declared, long[] naturalShape,
+                                      java.util.function.Supplier<Graph> translate) {
+        InputSpec spec = declared.over(naturalShape, InputLayout.NCHW, file.toString());
+        return InputAdapter.wrapIfNeeded(graphClassifier(file, name, translate.get(), spec.shape()), spec);
+    }
+
     /** The graph as a classifier on {@code shape}, a misfit refused with one line naming the file. */
     static GraphClassifier graphClassifier(Path file, String name, Graph graph, long[] shape) {
         try {
@@ -120,9 +127,8 @@ public final class ModelFiles {
         for (String v : conf.getTopologicalOrderStr()) {
             if (conf.getVertexInputs().getOrDefault(v, java.util.List.of()).contains(in)
                     && conf.getVertices().get(v) instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv) {
-                Layer first = lv.getLayerConf().getLayer();
-                if (first instanceof ConvolutionLayer c) return new long[]{c.getNIn(), 0, 0};
-                if (first instanceof FeedForwardLayer f) return f.getNIn() == 28 * 28 ? new long[]{1, 28, 28} : new long[]{f.getNIn()};
+                long[] shape = readBy(lv.getLayerConf().getLayer());
+                if (shape != null) return shape;
             }
         }
         return new long[]{0, 0, 0};
@@ -132,7 +138,7 @@ public final class ModelFiles {
     public static DifferentiableClassifier whiteBox(Classifier model) {
         if (model instanceof DifferentiableClassifier d) return d;
         throw new IllegalArgumentException(model.name() + " is a black box (scores only), so white-box attacks "
-                + "cannot run on it; steal works on it, and SquareAttack through the Java API");
+                + "cannot run on it; eval --attack square, steal and SquareAttack work on it");
     }
 
     /**
@@ -146,12 +152,19 @@ public final class ModelFiles {
         if (pre instanceof FeedForwardToCnnPreProcessor p) {
             return new long[]{p.getNumChannels(), p.getInputHeight(), p.getInputWidth()};
         }
-        Layer first = conf.getConf(0).getLayer();
+        long[] shape = readBy(conf.getConf(0).getLayer());
+        return shape != null ? shape : new long[]{0, 0, 0};
+    }
+
+    /** The sample shape a first layer reads: [C,?,?] for a convolution, {@link #denseInput} for a dense layer, else null. */
+    private static long[] readBy(Layer first) {
         if (first instanceof ConvolutionLayer c) return new long[]{c.getNIn(), 0, 0};
-        if (first instanceof FeedForwardLayer f) {
-            // Legacy: dense-first victims of 784 inputs are the 28x28 grey images they were trained on.
-            return f.getNIn() == 28 * 28 ? new long[]{1, 28, 28} : new long[]{f.getNIn()};
-        }
-        return new long[]{0, 0, 0};
+        if (first instanceof FeedForwardLayer f) return denseInput(f.getNIn());
+        return null;
+    }
+
+    /** [D] for a dense input of D features; legacy: 784 features are the 28x28 grey images such victims were trained on. */
+    static long[] denseInput(long features) {
+        return features == 28 * 28 ? new long[]{1, 28, 28} : new long[]{features};
     }
 }

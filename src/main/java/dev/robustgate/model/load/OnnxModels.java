@@ -170,15 +170,11 @@ public final class OnnxModels {
      * caller to fill from a declaration); refused when the model has no single shaped input.
      */
     public static long[] statedSampleShape(Path file) {
-        Onnx.ModelProto model = parse(file);
-        Set<String> init = new HashSet<>();
-        for (Onnx.TensorProto t : model.getGraph().getInitializerList()) init.add(t.getName());
-        List<Onnx.ValueInfoProto> inputs = new ArrayList<>();
-        for (Onnx.ValueInfoProto in : model.getGraph().getInputList()) if (!init.contains(in.getName())) inputs.add(in);
-        if (inputs.size() != 1) {
-            throw new RobustGateException(file + ": a classifier takes one input, the model declares " + inputs.size());
-        }
-        Onnx.ValueInfoProto in = inputs.get(0);
+        return statedSampleShape(file, parse(file));
+    }
+
+    private static long[] statedSampleShape(Path file, Onnx.ModelProto model) {
+        Onnx.ValueInfoProto in = classifierInput(file, model);
         if (!in.getType().hasTensorType() || !in.getType().getTensorType().hasShape()) return new long[]{0, 0, 0};
         var dims = in.getType().getTensorType().getShape().getDimList();
         long[] shape = new long[Math.max(0, dims.size() - 1)];
@@ -191,6 +187,22 @@ public final class OnnxModels {
 
     /** The declared input shape without its batch axis; refused when a non-batch axis is dynamic. */
     static long[] declaredSampleShape(Path file, Onnx.ModelProto model) {
+        Onnx.ValueInfoProto in = classifierInput(file, model);
+        if (!in.getType().hasTensorType() || !in.getType().getTensorType().hasShape()) {
+            throw new RobustGateException(file + ": input '" + in.getName() + "' declares no shape; give the input shape explicitly");
+        }
+        long[] shape = statedSampleShape(file, model);
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] == 0) {
+                throw new RobustGateException(file + ": input '" + in.getName() + "' axis " + (i + 1) + " is dynamic ('"
+                        + in.getType().getTensorType().getShape().getDim(i + 1).getDimParam() + "'); give the input shape explicitly");
+            }
+        }
+        return shape;
+    }
+
+    /** The one graph input that is not an initializer: a classifier takes one input. */
+    private static Onnx.ValueInfoProto classifierInput(Path file, Onnx.ModelProto model) {
         Set<String> init = new HashSet<>();
         for (Onnx.TensorProto t : model.getGraph().getInitializerList()) init.add(t.getName());
         List<Onnx.ValueInfoProto> inputs = new ArrayList<>();
@@ -198,20 +210,6 @@ public final class OnnxModels {
         if (inputs.size() != 1) {
             throw new RobustGateException(file + ": a classifier takes one input, the model declares " + inputs.size());
         }
-        Onnx.ValueInfoProto in = inputs.get(0);
-        if (!in.getType().hasTensorType() || !in.getType().getTensorType().hasShape()) {
-            throw new RobustGateException(file + ": input '" + in.getName() + "' declares no shape; give the input shape explicitly");
-        }
-        var dims = in.getType().getTensorType().getShape().getDimList();
-        long[] shape = new long[Math.max(0, dims.size() - 1)];
-        for (int i = 1; i < dims.size(); i++) {
-            if (!dims.get(i).hasDimValue() || dims.get(i).getDimValue() <= 0) {
-                throw new RobustGateException(file + ": input '" + in.getName() + "' axis " + i + " is dynamic ('"
-                        + dims.get(i).getDimParam() + "'); give the input shape explicitly");
-            }
-            shape[i - 1] = dims.get(i).getDimValue();
-        }
-        if (shape.length == 0) throw new RobustGateException(file + ": input '" + in.getName() + "' has no axes besides the batch");
-        return shape;
+        return inputs.get(0);
     }
 }
