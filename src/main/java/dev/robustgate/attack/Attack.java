@@ -32,5 +32,14 @@ public interface Attack extends java.io.Serializable {
 
     List<Double> epsilons();
 
+    /**
+     * Whether {@link #run} asks the model for input gradients (every attack but the score-based
+     * Square). {@link AttackRunner} refuses such an attack up front, in one line, on a model whose
+     * {@link DifferentiableClassifier#hasInputGradients()} is false.
+     */
+    default boolean needsInputGradients() {
+        return true;
+    }
+
     AttackResult run(DifferentiableClassifier model, Dataset data);
 }

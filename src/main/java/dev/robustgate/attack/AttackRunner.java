@@ -41,6 +41,7 @@ public final class AttackRunner {
     public static AttackResult run(Attack attack, AttackSettings settings, int stepsPerSample, AttackKernel kernel,
                                    DifferentiableClassifier model, Dataset data) {
         requireCompatible(model, data);
+        requireGradientsIfNeeded(attack, model);
         kernel = AttackSubstitution.apply(kernel, settings.norm());   // a test seam: off unless its system property is set
         long t0 = System.nanoTime();
         Counts before = model.counter().snapshot();
@@ -160,6 +161,18 @@ public final class AttackRunner {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Refuses, before any query, an attack that needs input gradients on a model without them: a
+     * black box behind a wrapper (noise defence, EOT) would otherwise fail at its first gradient,
+     * mid-run, with an UnsupportedOperationException.
+     */
+    public static void requireGradientsIfNeeded(Attack attack, DifferentiableClassifier model) {
+        if (attack.needsInputGradients() && !model.hasInputGradients()) {
+            throw new IllegalArgumentException(attack.name() + " needs input gradients, but " + model.name()
+                    + " is a black box (scores only); use a score-based attack (Square)");
         }
     }
 

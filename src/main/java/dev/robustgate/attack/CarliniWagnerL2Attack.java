@@ -108,125 +108,148 @@ public final class CarliniWagnerL2Attack extends ConfiguredAttack {
 
     private List<BatchOutcome> attackBatch(DifferentiableClassifier model, AttackBatch batch, double[] eps) {
         long t0 = System.nanoTime();
-        int m = batch.size();
-        long d = batch.inputs().size(1);
         INDArray x0All = batch.inputs();
         // atanh of the input, scaled slightly into (-1, 1) so that pixels at 0 or 1 stay finite.
         INDArray w0All = Transforms.atanh(x0All.mul(2).subi(1).muli(1 - 1e-6), false);
-
-        double[] c = new double[m];
-        double[] lower = new double[m];
-        double[] upper = new double[m];
-        Arrays.fill(c, initialConst);
-        Arrays.fill(upper, Double.POSITIVE_INFINITY);
-        double[] bestDist = new double[m];
-        Arrays.fill(bestDist, Double.POSITIVE_INFINITY);
-        INDArray best = x0All.dup();
-        boolean[] found = new boolean[m];
-        int[] bestPred = batch.labels().clone();
-        int[] grads = new int[m];
-        long forwards = 0;
-        int checkEvery = Math.max(1, steps / 10);
-
+        SearchState search = new SearchState(batch, initialConst);
         for (int bs = 0; bs < binarySearchSteps; bs++) {
-            boolean[] reachedThisRound = new boolean[m];
-            int[] rows = new int[m];
-            for (int i = 0; i < m; i++) rows[i] = i;
-            INDArray x0 = x0All.dup();
-            INDArray w = w0All.dup();
-            INDArray mom = Nd4j.zeros(w.dataType(), m, d);
-            INDArray vel = Nd4j.zeros(w.dataType(), m, d);
-            double[] lastCheck = new double[m];
-            Arrays.fill(lastCheck, Double.POSITIVE_INFINITY);
-            for (int t = 1; t <= steps && rows.length > 0; t++) {
-                long ts = System.nanoTime();
-                int k = rows.length;
-                INDArray tanh = Transforms.tanh(w, true);
-                INDArray x = tanh.add(1).muli(0.5);
-                INDArray logits = model.logits(x.reshape(batch.batchShape(k)));
-                forwards += k;
-                double[][] z = logits.toDoubleMatrix();
-                INDArray diff = x.sub(x0);
-                double[] dist2 = diff.norm2(1).toDoubleVector();
-                for (int j = 0; j < dist2.length; j++) dist2[j] *= dist2[j];
-                double[] size = settings.norm() == Norm.L2 ? null : settings.norm().rowNorms(diff);
-                int[] a = new int[k];
-                int[] b = new int[k];
-                double[] loss = new double[k];
-                List<Integer> hinge = new ArrayList<>(k);
-                for (int j = 0; j < k; j++) {
-                    int r = rows[j];
-                    int goal = batch.lossLabels()[r];
-                    Logits.Margin margin = Logits.margin(z[j], goal, batch.targeted());
-                    int arg = margin.top();
-                    // margin f = z_a - z_b: the label over the runner-up, or the runner-up over the target
-                    a[j] = batch.targeted() ? margin.rival() : goal;
-                    b[j] = batch.targeted() ? goal : margin.rival();
-                    double f = margin.value();
-                    loss[j] = dist2[j] + c[r] * Math.max(f, -confidence);
-                    if (f <= -confidence && batch.reached(r, arg)) {
-                        reachedThisRound[r] = true;
-                        // Smallest in the threat model's norm (L2, the search's own, unless scored elsewhere).
-                        double d2 = size == null ? Math.sqrt(dist2[j]) : size[j];
-                        if (d2 < bestDist[r]) {
-                            bestDist[r] = d2;
-                            best.putRow(r, x.getRow(j));
-                            bestPred[r] = arg;
-                            found[r] = true;
-                        }
-                    }
-                    if (f > -confidence) hinge.add(j);
-                }
-                // dLoss/dx = 2 (x - x0) + c * grad f, the last term only where the hinge is active.
-                INDArray gx = diff.muli(2);
-                if (!hinge.isEmpty()) {
-                    int[] h = hinge.stream().mapToInt(Integer::intValue).toArray();
-                    boolean allRows = h.length == k;
-                    INDArray xh = allRows ? x : Nd4j.pullRows(x, 1, h);
-                    INDArray gf = LogitGradients.ofDifference(model, xh, batch.batchShape(h.length), Rows.pick(a, h), Rows.pick(b, h));
-                    double[] ch = new double[h.length];
-                    for (int q = 0; q < h.length; q++) {
-                        ch[q] = c[rows[h[q]]];
-                        grads[rows[h[q]]] += 2;
-                    }
-                    gf.muliColumnVector(Nd4j.createFromArray(ch).castTo(gf.dataType()).reshape(h.length, 1));
-                    if (allRows) {
-                        gx.addi(gf);
-                    } else {
-                        for (int q = 0; q < h.length; q++) gx.getRow(h[q]).addi(gf.getRow(q));
-                    }
-                }
-                // Chain rule through x = (tanh(w) + 1) / 2, then Adam. tanh is spent once x exists, so
-                // it serves as the one scratch array of the update instead of six fresh [k, d] ones.
-                INDArray scratch = tanh;
-                INDArray gw = gx.muli(scratch.muli(scratch).rsubi(1).muli(0.5));
-                mom.muli(0.9).addi(scratch.assign(gw).muli(0.1));
-                vel.muli(0.999).addi(scratch.assign(gw).muli(gw).muli(0.001));
-                double mHat = 1 - Math.pow(0.9, t);
-                double vHat = 1 - Math.pow(0.999, t);
-                Transforms.sqrt(scratch.assign(vel).divi(vHat), false).addi(1e-8).rdivi(mom).muli(learningRate / mHat);
-                w.subi(scratch);
+            boolean[] reachedThisRound = optimiseAtConst(model, batch, x0All, w0All, search, bs);
+            search.updateConsts(reachedThisRound);
+        }
+        return MinimalAdversarials.atEachEps(batch, settings.norm(), eps, search.best, search.found, search.bestPred,
+                search.grads, search.forwards, (System.nanoTime() - t0) / 1e9);
+    }
 
-                if (abortEarly && t % checkEvery == 0) {
-                    List<Integer> keep = new ArrayList<>(k);
-                    for (int j = 0; j < k; j++) {
-                        if (!(loss[j] > lastCheck[rows[j]] * 0.9999)) keep.add(j);
-                        lastCheck[rows[j]] = loss[j];
-                    }
-                    if (keep.size() < k) {
-                        int[] kept = keep.stream().mapToInt(Integer::intValue).toArray();
-                        rows = Rows.pick(rows, kept);
-                        if (kept.length > 0) {
-                            x0 = Nd4j.pullRows(x0, 1, kept);
-                            w = Nd4j.pullRows(w, 1, kept);
-                            mom = Nd4j.pullRows(mom, 1, kept);
-                            vel = Nd4j.pullRows(vel, 1, kept);
-                        }
-                    }
-                }
-                EventBus.emit(new AttackStep(name(), Double.POSITIVE_INFINITY, bs, t, steps, rows.length, (System.nanoTime() - ts) / 1e9));
+    /**
+     * One Adam run of up to {@code steps} steps from w0 at each sample's current c; records every
+     * adversarial it passes through in {@code search} and says which samples reached their goal.
+     */
+    private boolean[] optimiseAtConst(DifferentiableClassifier model, AttackBatch batch, INDArray x0All, INDArray w0All,
+                                      SearchState search, int bs) {
+        boolean[] reachedThisRound = new boolean[batch.size()];
+        AdamRun run = new AdamRun(x0All, w0All);
+        int checkEvery = Math.max(1, steps / 10);
+        for (int t = 1; t <= steps && run.rows.length > 0; t++) {
+            long ts = System.nanoTime();
+            int k = run.rows.length;
+            INDArray tanh = Transforms.tanh(run.w, true);
+            INDArray x = tanh.add(1).muli(0.5);
+            INDArray logits = model.logits(x.reshape(batch.batchShape(k)));
+            search.forwards += k;
+            INDArray diff = x.sub(run.x0);
+            Margins margins = scoreAndRecordBest(batch, run.rows, logits, x, diff, search, reachedThisRound);
+            INDArray gx = lossGradient(model, batch, run.rows, x, diff, margins, search);
+            run.adamStep(gx, tanh, t, learningRate);
+            if (abortEarly && t % checkEvery == 0) run.dropStalled(margins.loss());
+            EventBus.emit(new AttackStep(name(), Double.POSITIVE_INFINITY, bs, t, steps, run.rows.length, (System.nanoTime() - ts) / 1e9));
+        }
+        return reachedThisRound;
+    }
+
+    /**
+     * Per active row j: the margin f, the loss ||x - x0||^2 + c max(f, -kappa), and the logits a, b of
+     * f = z_a - z_b. Any row past the boundary by kappa that is smaller than the best so far becomes
+     * the best. Reads {@code diff} before {@link #lossGradient} scales it in place.
+     */
+    private Margins scoreAndRecordBest(AttackBatch batch, int[] rows, INDArray logits, INDArray x, INDArray diff,
+                                       SearchState search, boolean[] reachedThisRound) {
+        int k = rows.length;
+        double[][] z = logits.toDoubleMatrix();
+        double[] dist2 = diff.norm2(1).toDoubleVector();
+        for (int j = 0; j < dist2.length; j++) dist2[j] *= dist2[j];
+        double[] size = settings.norm() == Norm.L2 ? null : settings.norm().rowNorms(diff);
+        int[] a = new int[k];
+        int[] b = new int[k];
+        double[] loss = new double[k];
+        List<Integer> hinge = new ArrayList<>(k);
+        for (int j = 0; j < k; j++) {
+            int r = rows[j];
+            int goal = batch.lossLabels()[r];
+            Logits.Margin margin = Logits.margin(z[j], goal, batch.targeted());
+            int arg = margin.top();
+            // margin f = z_a - z_b: the label over the runner-up, or the runner-up over the target
+            a[j] = batch.targeted() ? margin.rival() : goal;
+            b[j] = batch.targeted() ? goal : margin.rival();
+            double f = margin.value();
+            loss[j] = dist2[j] + search.c[r] * Math.max(f, -confidence);
+            if (f <= -confidence && batch.reached(r, arg)) {
+                reachedThisRound[r] = true;
+                // Smallest in the threat model's norm (L2, the search's own, unless scored elsewhere).
+                search.offer(r, size == null ? Math.sqrt(dist2[j]) : size[j], x, j, arg);
             }
-            for (int r = 0; r < m; r++) {
+            if (f > -confidence) hinge.add(j);
+        }
+        return new Margins(a, b, loss, hinge.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /** dLoss/dx = 2 (x - x0) + c * grad f, the last term only where the hinge is active; reuses {@code diff}. */
+    private static INDArray lossGradient(DifferentiableClassifier model, AttackBatch batch, int[] rows, INDArray x,
+                                         INDArray diff, Margins margins, SearchState search) {
+        int k = rows.length;
+        INDArray gx = diff.muli(2);
+        int[] h = margins.hinge();
+        if (h.length > 0) {
+            boolean allRows = h.length == k;
+            INDArray xh = allRows ? x : Nd4j.pullRows(x, 1, h);
+            INDArray gf = LogitGradients.ofDifference(model, xh, batch.batchShape(h.length), Rows.pick(margins.a(), h), Rows.pick(margins.b(), h));
+            double[] ch = new double[h.length];
+            for (int q = 0; q < h.length; q++) {
+                ch[q] = search.c[rows[h[q]]];
+                search.grads[rows[h[q]]] += 2;
+            }
+            gf.muliColumnVector(Nd4j.createFromArray(ch).castTo(gf.dataType()).reshape(h.length, 1));
+            if (allRows) {
+                gx.addi(gf);
+            } else {
+                for (int q = 0; q < h.length; q++) gx.getRow(h[q]).addi(gf.getRow(q));
+            }
+        }
+        return gx;
+    }
+
+    /** One step's margins for the active rows: f = z_a - z_b per row, its loss, and the rows whose hinge is active. */
+    private record Margins(int[] a, int[] b, double[] loss, int[] hinge) {}
+
+    /** The binary search over c and the best adversarial per sample, across all its rounds. */
+    private static final class SearchState {
+        final double[] c;
+        final double[] lower;
+        final double[] upper;
+        final double[] bestDist;
+        final INDArray best;
+        final boolean[] found;
+        final int[] bestPred;
+        final int[] grads;
+        long forwards;
+
+        SearchState(AttackBatch batch, double initialConst) {
+            int m = batch.size();
+            c = new double[m];
+            lower = new double[m];
+            upper = new double[m];
+            Arrays.fill(c, initialConst);
+            Arrays.fill(upper, Double.POSITIVE_INFINITY);
+            bestDist = new double[m];
+            Arrays.fill(bestDist, Double.POSITIVE_INFINITY);
+            best = batch.inputs().dup();
+            found = new boolean[m];
+            bestPred = batch.labels().clone();
+            grads = new int[m];
+        }
+
+        /** Sample r reached its goal at row j of x, {@code dist} away: keep it if it is the closest yet. */
+        void offer(int r, double dist, INDArray x, int j, int prediction) {
+            if (dist < bestDist[r]) {
+                bestDist[r] = dist;
+                best.putRow(r, x.getRow(j));
+                bestPred[r] = prediction;
+                found[r] = true;
+            }
+        }
+
+        /** Bisect c down where the round reached the goal, up (ten-fold until bounded) where it did not. */
+        void updateConsts(boolean[] reachedThisRound) {
+            for (int r = 0; r < c.length; r++) {
                 if (reachedThisRound[r]) {
                     upper[r] = Math.min(upper[r], c[r]);
                     c[r] = (lower[r] + upper[r]) / 2;
@@ -236,7 +259,63 @@ public final class CarliniWagnerL2Attack extends ConfiguredAttack {
                 }
             }
         }
-        return MinimalAdversarials.atEachEps(batch, settings.norm(), eps, best, found, bestPred, grads, forwards,
-                (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** One round's Adam state over w, for the rows still running ({@code rows} maps them to the batch). */
+    private static final class AdamRun {
+        int[] rows;
+        INDArray x0;
+        INDArray w;
+        INDArray mom;
+        INDArray vel;
+        final double[] lastCheck;
+
+        AdamRun(INDArray x0All, INDArray w0All) {
+            int m = (int) x0All.size(0);
+            long d = x0All.size(1);
+            rows = new int[m];
+            for (int i = 0; i < m; i++) rows[i] = i;
+            x0 = x0All.dup();
+            w = w0All.dup();
+            mom = Nd4j.zeros(w.dataType(), m, d);
+            vel = Nd4j.zeros(w.dataType(), m, d);
+            lastCheck = new double[m];
+            Arrays.fill(lastCheck, Double.POSITIVE_INFINITY);
+        }
+
+        /**
+         * Chain rule through x = (tanh(w) + 1) / 2, then Adam. tanh is spent once x exists, so it
+         * serves as the one scratch array of the update instead of six fresh [k, d] ones.
+         */
+        void adamStep(INDArray gx, INDArray tanh, int t, double learningRate) {
+            INDArray scratch = tanh;
+            INDArray gw = gx.muli(scratch.muli(scratch).rsubi(1).muli(0.5));
+            mom.muli(0.9).addi(scratch.assign(gw).muli(0.1));
+            vel.muli(0.999).addi(scratch.assign(gw).muli(gw).muli(0.001));
+            double mHat = 1 - Math.pow(0.9, t);
+            double vHat = 1 - Math.pow(0.999, t);
+            Transforms.sqrt(scratch.assign(vel).divi(vHat), false).addi(1e-8).rdivi(mom).muli(learningRate / mHat);
+            w.subi(scratch);
+        }
+
+        /** Abort early: drop the rows whose loss has not fallen by 0.01% since the last check. */
+        void dropStalled(double[] loss) {
+            int k = rows.length;
+            List<Integer> keep = new ArrayList<>(k);
+            for (int j = 0; j < k; j++) {
+                if (!(loss[j] > lastCheck[rows[j]] * 0.9999)) keep.add(j);
+                lastCheck[rows[j]] = loss[j];
+            }
+            if (keep.size() < k) {
+                int[] kept = keep.stream().mapToInt(Integer::intValue).toArray();
+                rows = Rows.pick(rows, kept);
+                if (kept.length > 0) {
+                    x0 = Nd4j.pullRows(x0, 1, kept);
+                    w = Nd4j.pullRows(w, 1, kept);
+                    mom = Nd4j.pullRows(mom, 1, kept);
+                    vel = Nd4j.pullRows(vel, 1, kept);
+                }
+            }
+        }
     }
 }

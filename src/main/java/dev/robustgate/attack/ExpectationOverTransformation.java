@@ -34,6 +34,7 @@ public final class ExpectationOverTransformation implements DifferentiableClassi
     @Override public long[] sampleShape() { return model.sampleShape(); }
     @Override public int numClasses() { return model.numClasses(); }
     @Override public EvaluationCounter counter() { return model.counter(); }
+    @Override public boolean hasInputGradients() { return model.hasInputGradients(); }
 
     @Override
     public INDArray logits(INDArray inputs) {

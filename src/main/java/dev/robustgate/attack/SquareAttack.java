@@ -75,6 +75,9 @@ public final class SquareAttack extends ConfiguredAttack {
         return run(dev.robustgate.model.ScoresOnly.of(model), data);
     }
 
+    /** Square asks only for probabilities. */
+    @Override public boolean needsInputGradients() { return false; }
+
     @Override
     public AttackResult run(DifferentiableClassifier model, Dataset data) {
         if (data.sampleShape().length != 3) {

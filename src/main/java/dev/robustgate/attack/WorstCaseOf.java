@@ -79,6 +79,7 @@ public final class WorstCaseOf implements Attack {
     @Override public String name() { return "WorstCase"; }
     @Override public Norm norm() { return members.get(0).norm(); }
     @Override public List<Double> epsilons() { return members.get(0).epsilons(); }
+    @Override public boolean needsInputGradients() { return members.stream().anyMatch(Attack::needsInputGradients); }
 
     @Override
     public String describe() {
@@ -108,6 +109,7 @@ public final class WorstCaseOf implements Attack {
     /** The worst case and what each member contributed. */
     public Detailed runDetailed(DifferentiableClassifier model, Dataset data) {
         AttackRunner.requireCompatible(model, data);
+        AttackRunner.requireGradientsIfNeeded(this, model);
         long t0 = System.nanoTime();
         Counts before = model.counter().snapshot();
         int n = data.size();

@@ -46,6 +46,7 @@ public final class RandomNoiseDefense implements DifferentiableClassifier {
     @Override public long[] sampleShape() { return model.sampleShape(); }
     @Override public int numClasses() { return model.numClasses(); }
     @Override public EvaluationCounter counter() { return model.counter(); }
+    @Override public boolean hasInputGradients() { return model.hasInputGradients(); }
 
     @Override
     public INDArray probabilities(INDArray inputs) {

@@ -150,6 +150,8 @@ public class InputAdapter implements Classifier {
             this.white = model;
         }
 
+        @Override public boolean hasInputGradients() { return white.hasInputGradients(); }
+
         @Override
         public INDArray logits(INDArray inputs) {
             return throughModel(inputs, white::logits);

@@ -80,6 +80,30 @@ class NpyArrayTest {
     }
 
     @Test
+    void theSecondValueOfEveryWidthIsReadAtItsOffset() {
+        assertThat(NpyArray.parse(FILE, npy("<u2", "(2,)", buf(4, ByteOrder.LITTLE_ENDIAN).putShort((short) 1).putShort((short) 2).array()))
+                .values()).containsExactly(1, 2);
+        assertThat(NpyArray.parse(FILE, npy("<u4", "(2,)", buf(8, ByteOrder.LITTLE_ENDIAN).putInt(3).putInt(4).array()))
+                .values()).containsExactly(3, 4);
+        assertThat(NpyArray.parse(FILE, npy("<u8", "(2,)", buf(16, ByteOrder.LITTLE_ENDIAN).putLong(5).putLong(6).array()))
+                .values()).containsExactly(5, 6);
+        assertThat(NpyArray.parse(FILE, npy("<i2", "(2,)", buf(4, ByteOrder.LITTLE_ENDIAN).putShort((short) -7).putShort((short) 8).array()))
+                .values()).containsExactly(-7, 8);
+        assertThat(NpyArray.parse(FILE, npy("<i8", "(2,)", buf(16, ByteOrder.LITTLE_ENDIAN).putLong(-9).putLong(10).array()))
+                .values()).containsExactly(-9, 10);
+    }
+
+    @Test
+    void sizeLimitsAtTheirEdges() {
+        // 2^31 values is the limit itself: allowed by size, then refused as truncated (no data follows).
+        assertThatThrownBy(() -> NpyArray.parse(FILE, npy("|u1", "(2147483648,)", new byte[0])))
+                .hasMessageContaining("truncated: shape [2147483648]");
+        // Ten bytes (magic, version, an empty header): past the magic check, then no 'descr'.
+        assertThatThrownBy(() -> NpyArray.parse(FILE, new byte[]{(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 0, 0}))
+                .hasMessageContaining("the .npy header has no 'descr'");
+    }
+
+    @Test
     void signedIntegersOfEveryWidthAndBooleans() {
         assertThat(NpyArray.parse(FILE, npy("|i1", "(2,)", new byte[]{-3, 4})).values()).containsExactly(-3, 4);
         assertThat(NpyArray.parse(FILE, npy("<i2", "(1,)", buf(2, ByteOrder.LITTLE_ENDIAN).putShort((short) -300).array()))

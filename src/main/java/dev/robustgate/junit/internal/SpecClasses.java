@@ -125,6 +125,8 @@ final class SpecClasses {
                 else if (hasTests(c)) tests.add(name);
             }
         } catch (IOException | RuntimeException e) {
+            System.err.println("[robustgate] WARNING: could not list the test classes in " + dir + " ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + "); specs there are not checked for selection");
             return Directory.EMPTY;
         }
         specs.sort(null);

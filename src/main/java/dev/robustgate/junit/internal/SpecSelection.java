@@ -43,7 +43,6 @@ final class SpecSelection {
         }
     }
 
-    /** What the check knows about the run besides its selected classes. */
     /**
      * What the check knows about the run besides its selected classes; {@code askedAlone} remembers the classes
      * earlier requests of this JVM selected alone (see {@link #missedSpecs}).
