@@ -137,10 +137,7 @@ final class EvalCommand implements Callable<Integer> {
         Path jsonOut = json == null ? null : OutputFiles.writable("--json", json);
         Victims victims = Victims.standard();
         source.checked(victims, input);
-        // The victim's own data by default: a digit model scored on clothes reads as broken (clean 0.05) and passes as exit 0.
-        if (data == null) data = source.victim != null ? victims.datasetOf(source.victim) : "fashion-mnist";
-        Dataset all = victims.data().load(data, Split.TEST);
-        Dataset evaluated = all.slice(0, Math.min(limit, all.size()));
+        Dataset evaluated = evaluatedData(victims);
         Dataset test = part == null ? evaluated : part.of(evaluated);
         dev.robustgate.report.ReportWiring.installOnce();
         DifferentiableClassifier model = scoresOnlyIfAllowed(source.loadAny(victims, input, test), a, attack);
@@ -151,6 +148,32 @@ final class EvalCommand implements Callable<Integer> {
 
         ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode out = om.createObjectNode();
+        putRunHeader(out, om, r, clean, test, evaluated, part);
+        putPerEpsResults(out.putArray("results"), r, clean, test, part);
+        if (detailed != null) putMembers(out.putArray("members"), detailed);
+        if (a instanceof DeepFoolAttack || a instanceof CarliniWagnerL2Attack) putMinimalPerturbation(out.putObject("minimal_perturbation"), r);
+        if (maskingChecks) putMaskingChecks(out.putObject("masking"), r, ref, test);
+        out.put("forward_evaluations", r.cost().forward());
+        out.put("total_gradient_evaluations", r.cost().gradient());
+        out.put("seconds", r.seconds());
+        if (!engine.inProcess()) out.put("engine", engine.engine(batchSize).describe());
+        if (jsonOut != null) {
+            dev.robustgate.AtomicFiles.write(jsonOut, stream -> om.writeValue(stream, out));
+            System.out.println("wrote " + jsonOut);
+        }
+        return 0;
+    }
+
+    /** The first --limit test samples of --data, by default the victim's own dataset. */
+    private Dataset evaluatedData(Victims victims) {
+        // The victim's own data by default: a digit model scored on clothes reads as broken (clean 0.05) and passes as exit 0.
+        if (data == null) data = source.victim != null ? victims.datasetOf(source.victim) : "fashion-mnist";
+        Dataset all = victims.data().load(data, Split.TEST);
+        return all.slice(0, Math.min(limit, all.size()));
+    }
+
+    /** What was evaluated (model, data, shard), its clean accuracy and the attack with its parameters. */
+    private void putRunHeader(ObjectNode out, ObjectMapper om, AttackResult r, Proportion clean, Dataset test, Dataset evaluated, Shard part) {
         out.put("model", source.label());
         out.put("data", data);
         out.put("data_sha256", test.contentHash());
@@ -166,7 +189,10 @@ final class EvalCommand implements Callable<Integer> {
         out.put("clean_accuracy", clean.value());
         out.put("attack", r.description());
         out.set("parameters", om.valueToTree(r.parameters()));
-        ArrayNode results = out.putArray("results");
+    }
+
+    /** Robust accuracy, success rate and cost per eps (per sample too when sharded), printed and as JSON. */
+    private static void putPerEpsResults(ArrayNode results, AttackResult r, Proportion clean, Dataset test, Shard part) {
         System.out.printf(Locale.ROOT, "%s on %s: clean accuracy %.4f %s%n", r.description(), test.provenance(), clean.value(), clean.interval());
         for (EpsResult e : r.perEps()) {
             Proportion ra = RobustAccuracy.of(r, e.eps());
@@ -194,59 +220,53 @@ final class EvalCommand implements Callable<Integer> {
                     (float) e.eps(), ra.value(), ra.interval(), sr == null ? "n/a" : String.format(Locale.ROOT, "%.4f", sr),
                     e.gradientEvaluations(), e.seconds());
         }
-        if (detailed != null) {
-            ArrayNode members = out.putArray("members");
-            for (WorstCaseOf.MemberRun m : detailed.members()) {
-                ObjectNode mo = members.addObject();
-                mo.put("attack", m.attack().describe());
-                mo.put("samples_attacked", m.samples().length);
-                mo.put("gradient_evaluations", m.result() == null ? 0 : m.result().cost().gradient());
-                mo.put("forward_evaluations", m.result() == null ? 0 : m.result().cost().forward());
-                ObjectNode broke = mo.putObject("newly_broken");
-                m.newlyBroken().forEach((eps, k) -> broke.put(String.valueOf(eps), k));
-                System.out.printf(Locale.ROOT, "  member %s: %d samples attacked, %d gradient and %d forward evaluations, newly broken %s%n",
-                        m.attack().name(), m.samples().length, mo.get("gradient_evaluations").asLong(),
-                        mo.get("forward_evaluations").asLong(), m.newlyBroken());
-            }
+    }
+
+    /** The ensemble's members: what each attacked, what it cost and what it newly broke. */
+    private static void putMembers(ArrayNode members, WorstCaseOf.Detailed detailed) {
+        for (WorstCaseOf.MemberRun m : detailed.members()) {
+            ObjectNode mo = members.addObject();
+            mo.put("attack", m.attack().describe());
+            mo.put("samples_attacked", m.samples().length);
+            mo.put("gradient_evaluations", m.result() == null ? 0 : m.result().cost().gradient());
+            mo.put("forward_evaluations", m.result() == null ? 0 : m.result().cost().forward());
+            ObjectNode broke = mo.putObject("newly_broken");
+            m.newlyBroken().forEach((eps, k) -> broke.put(String.valueOf(eps), k));
+            System.out.printf(Locale.ROOT, "  member %s: %d samples attacked, %d gradient and %d forward evaluations, newly broken %s%n",
+                    m.attack().name(), m.samples().length, mo.get("gradient_evaluations").asLong(),
+                    mo.get("forward_evaluations").asLong(), m.newlyBroken());
         }
-        if (a instanceof DeepFoolAttack || a instanceof CarliniWagnerL2Attack) {
-            MinimalPerturbation mp = MinimalPerturbation.of(r);
-            ObjectNode mo = out.putObject("minimal_perturbation");
-            mo.put("norm", r.norm().label());
-            mo.put("searched_eps", mp.searchedEps());
-            putNumber(mo, "median_distance", mp.medianDistance());
-            putNumber(mo, "rho_adv", mp.empiricalRobustness());
-            mo.put("not_found", mp.notFound());
-            System.out.println("  " + mp);
+    }
+
+    /** A minimal-perturbation attack's (DeepFool, C&W) median distance and rho_adv. */
+    private static void putMinimalPerturbation(ObjectNode mo, AttackResult r) {
+        MinimalPerturbation mp = MinimalPerturbation.of(r);
+        mo.put("norm", r.norm().label());
+        mo.put("searched_eps", mp.searchedEps());
+        putNumber(mo, "median_distance", mp.medianDistance());
+        putNumber(mo, "rho_adv", mp.empiricalRobustness());
+        mo.put("not_found", mp.notFound());
+        System.out.println("  " + mp);
+    }
+
+    /** The gradient-masking checks at the Linf eps in (0, 1], or why they were skipped. */
+    private void putMaskingChecks(ObjectNode mo, AttackResult r, ModelRef ref, Dataset test) {
+        double[] linf = java.util.Arrays.stream(eps).filter(e -> e > 0 && e <= 1).distinct().toArray();
+        if (r.norm() != Norm.LINF || linf.length == 0) {
+            mo.put("skipped", "the masking checks are Linf checks at eps in (0, 1]; this evaluation is "
+                    + r.norm().label() + " at " + java.util.Arrays.toString(eps));
+            return;
         }
-        if (maskingChecks) {
-            ObjectNode mo = out.putObject("masking");
-            double[] linf = java.util.Arrays.stream(eps).filter(e -> e > 0 && e <= 1).distinct().toArray();
-            if (r.norm() != Norm.LINF || linf.length == 0) {
-                mo.put("skipped", "the masking checks are Linf checks at eps in (0, 1]; this evaluation is "
-                        + r.norm().label() + " at " + java.util.Arrays.toString(eps));
-            } else {
-                MaskingReport report = engine.engine(batchSize).maskingChecks(MaskingChecks.linf(linf).seed(seed), ref, test);
-                mo.put("suspected", report.suspected());
-                mo.put("summary", report.summary());
-                mo.put("setup", report.setup());
-                ArrayNode checks = mo.putArray("checks");
-                for (MaskingCheck c : report.checks()) {
-                    checks.addObject().put("name", c.name()).put("applicable", c.applicable()).put("suspected", c.suspected())
-                            .put("evidence", c.evidence());
-                }
-                System.out.println(report);
-            }
+        MaskingReport report = engine.engine(batchSize).maskingChecks(MaskingChecks.linf(linf).seed(seed), ref, test);
+        mo.put("suspected", report.suspected());
+        mo.put("summary", report.summary());
+        mo.put("setup", report.setup());
+        ArrayNode checks = mo.putArray("checks");
+        for (MaskingCheck c : report.checks()) {
+            checks.addObject().put("name", c.name()).put("applicable", c.applicable()).put("suspected", c.suspected())
+                    .put("evidence", c.evidence());
         }
-        out.put("forward_evaluations", r.cost().forward());
-        out.put("total_gradient_evaluations", r.cost().gradient());
-        out.put("seconds", r.seconds());
-        if (!engine.inProcess()) out.put("engine", engine.engine(batchSize).describe());
-        if (jsonOut != null) {
-            dev.robustgate.AtomicFiles.write(jsonOut, stream -> om.writeValue(stream, out));
-            System.out.println("wrote " + jsonOut);
-        }
-        return 0;
+        System.out.println(report);
     }
 
     /**
