@@ -64,13 +64,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (limit < 1) throw new IllegalArgumentException("--limit must be >= 1, got " + limit);
-        if (trainLimit < 1) throw new IllegalArgumentException("--train-limit must be >= 1, got " + trainLimit);
-        for (String c : cases) {
-            if (!BenchmarkRunner.CASES.contains(c)) {
-                throw new IllegalArgumentException("unknown case '" + c + "' in --cases: use " + BenchmarkRunner.CASES);
-            }
-        }
+        checkOptions();
         BenchmarkRunner.Settings settings = new BenchmarkRunner.Settings(warmup, reps, trainReps, batchSize, seed);
         BenchmarkReport previous = compare == null ? null : BenchmarkReport.read(compare);
         Path jsonOut = json == null ? null : OutputFiles.writable("--json", json);
@@ -80,23 +74,59 @@ final class BenchCommand implements Callable<Integer> {
                 ? ModelSource.victim("fashion-lenet") : source).checked(victims, input);
         Dataset all = victims.data().load("fashion-mnist", Split.TEST);
         Dataset test = all.slice(0, Math.min(limit, all.size()));
-        Dataset train = cases.contains("train_epoch") ? victims.data().load("fashion-mnist", Split.TRAIN) : null;
-        if (train != null && trainLimit < train.size()) train = train.slice(0, trainLimit);
-        DifferentiableClassifier model = from.load(victims, input, test);
-        if (execution != null && model instanceof Dl4jClassifier d) {
-            model = d.withExecution(switch (execution) {
-                case "direct-ops" -> Dl4jClassifier.Execution.DIRECT_OPS;
-                case "dl4j-layers" -> Dl4jClassifier.Execution.DL4J_LAYERS;
-                default -> throw new IllegalArgumentException("--execution must be direct-ops or dl4j-layers, got '" + execution + "'");
-            });
-        }
+        Dataset train = trainingData(victims);
+        DifferentiableClassifier model = withExecution(from.load(victims, input, test));
         String exec = model instanceof Dl4jClassifier d ? d.execution().name().toLowerCase(Locale.ROOT).replace('_', '-') : "n/a";
 
         MachineInfo machine = MachineInfo.current();
         System.out.printf(Locale.ROOT, "bench %s (%s) on %d test samples; %d cores, %s, %s/%s, %d ND4J threads, %d BLAS threads, load %.2f%n",
                 model.name(), exec, test.size(), machine.cores(), machine.jvm(), machine.backend(), machine.blas(),
                 machine.nd4jThreads(), machine.blasThreads(), machine.loadAverage());
-        BenchmarkRunner runner = new BenchmarkRunner(model, test, settings);
+        CaseRuns runs = runCases(new BenchmarkRunner(model, test, settings), train);
+        BenchmarkReport report = new BenchmarkReport(from.label(), exec, reportSettings(test, train, runs),
+                machine, runs.results(), MachineInfo.current());
+        if (json != null) {
+            report.write(jsonOut);
+            System.out.println("wrote " + json);
+        }
+        return previous == null ? 0 : compareWith(previous, report);
+    }
+
+    /** Every option checked before a victim is trained or loaded. */
+    private void checkOptions() {
+        if (limit < 1) throw new IllegalArgumentException("--limit must be >= 1, got " + limit);
+        if (trainLimit < 1) throw new IllegalArgumentException("--train-limit must be >= 1, got " + trainLimit);
+        for (String c : cases) {
+            if (!BenchmarkRunner.CASES.contains(c)) {
+                throw new IllegalArgumentException("unknown case '" + c + "' in --cases: use " + BenchmarkRunner.CASES);
+            }
+        }
+    }
+
+    /** The first --train-limit training samples when the epoch case runs, else null. */
+    private Dataset trainingData(Victims victims) {
+        Dataset train = cases.contains("train_epoch") ? victims.data().load("fashion-mnist", Split.TRAIN) : null;
+        if (train != null && trainLimit < train.size()) train = train.slice(0, trainLimit);
+        return train;
+    }
+
+    /** A DL4J model switched to the --execution asked for; any other model as it is. */
+    private DifferentiableClassifier withExecution(DifferentiableClassifier model) {
+        if (execution != null && model instanceof Dl4jClassifier d) {
+            return d.withExecution(switch (execution) {
+                case "direct-ops" -> Dl4jClassifier.Execution.DIRECT_OPS;
+                case "dl4j-layers" -> Dl4jClassifier.Execution.DL4J_LAYERS;
+                default -> throw new IllegalArgumentException("--execution must be direct-ops or dl4j-layers, got '" + execution + "'");
+            });
+        }
+        return model;
+    }
+
+    /** The cases' measurements, and whether each case's peak RSS is its own (VmHWM reset before it). */
+    private record CaseRuns(List<Measurement> results, boolean perCase) {}
+
+    /** Runs and prints each case in turn, then the peak RSS over them. */
+    private CaseRuns runCases(BenchmarkRunner runner, Dataset train) {
         List<Measurement> results = new java.util.ArrayList<>();
         // Peak RSS per case: VmHWM set back to the current RSS before each case where the kernel allows it.
         boolean perCase = true;
@@ -109,6 +139,11 @@ final class BenchCommand implements Callable<Integer> {
         Long casesPeak = perCase ? results.stream().map(Measurement::maxRssBytes).filter(java.util.Objects::nonNull)
                 .max(Long::compare).orElse(null) : PeakRss.bytesOrNull();
         System.out.println("  max RSS over the cases (VmHWM): " + PeakRss.format(casesPeak));
+        return new CaseRuns(results, perCase);
+    }
+
+    /** The settings the report records, so that a --compare sees what differed. */
+    private Map<String, String> reportSettings(Dataset test, Dataset train, CaseRuns runs) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("limit", String.valueOf(test.size()));
         s.put("train_limit", train == null ? "0" : String.valueOf(train.size()));
@@ -117,15 +152,13 @@ final class BenchCommand implements Callable<Integer> {
         s.put("train_reps", String.valueOf(trainReps));
         s.put("batch_size", String.valueOf(batchSize));
         s.put("threads", threads == null ? "default" : String.valueOf(threads));
-        s.put("max_rss", results.get(0).maxRssBytes() == null ? PeakRss.NOT_AVAILABLE
-                : perCase ? "per case: VmHWM reset before each case" : "process peak so far (VmHWM; /proc/self/clear_refs not writable)");
-        BenchmarkReport report = new BenchmarkReport(from.label(), exec, s,
-                machine, results, MachineInfo.current());
-        if (json != null) {
-            report.write(jsonOut);
-            System.out.println("wrote " + json);
-        }
-        if (previous == null) return 0;
+        s.put("max_rss", runs.results().get(0).maxRssBytes() == null ? PeakRss.NOT_AVAILABLE
+                : runs.perCase() ? "per case: VmHWM reset before each case" : "process peak so far (VmHWM; /proc/self/clear_refs not writable)");
+        return s;
+    }
+
+    /** Prints the comparison with --compare's report; 1 when a case slowed down beyond noise, else 0. */
+    private int compareWith(BenchmarkReport previous, BenchmarkReport report) {
         System.out.println("compared with " + compare + ":");
         List<BenchmarkComparison.Row> rows = BenchmarkComparison.compare(previous, report);
         rows.forEach(r -> System.out.println("  " + r));
