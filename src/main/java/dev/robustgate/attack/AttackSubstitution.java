@@ -1,12 +1,12 @@
 package dev.robustgate.attack;
 
+import dev.robustgate.TestSeam;
 import dev.robustgate.model.DifferentiableClassifier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -24,14 +24,14 @@ import java.util.SplittableRandom;
  * the algorithm is broken. Not for users: a gate run with a substitute measures nothing.
  */
 final class AttackSubstitution {
-    static final String PROPERTY = "robustgate.test.attack-substitute";
+    static final String PROPERTY = TestSeam.PROPERTY;
     static final long NOISE_SEED = 0x5EEDL;
 
     private AttackSubstitution() {}
 
     /** The kernel to run: {@code kernel} itself unless {@value #PROPERTY} names a substitute. */
     static AttackKernel apply(AttackKernel kernel, Norm norm) {
-        String name = System.getProperty(PROPERTY, "").trim().toLowerCase(Locale.ROOT);
+        String name = TestSeam.substitute();
         return switch (name) {
             case "" -> kernel;
             case "noop" -> AttackSubstitution::noop;

@@ -1,9 +1,9 @@
 package dev.robustgate.extraction;
 
+import dev.robustgate.TestSeam;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -24,7 +24,7 @@ import java.util.SplittableRandom;
  * bookkeeping. Not for users: a theft run with a substitute measures nothing.
  */
 final class TheftSubstitution {
-    static final String PROPERTY = "robustgate.test.attack-substitute";
+    static final String PROPERTY = TestSeam.PROPERTY;
     static final long NOISE_SEED = 0x5EEDL;
 
     enum Mode { NONE, NOOP, NOISE }
@@ -33,7 +33,7 @@ final class TheftSubstitution {
 
     /** The substitute {@value #PROPERTY} names, {@link Mode#NONE} when unset. */
     static Mode mode() {
-        String name = System.getProperty(PROPERTY, "").trim().toLowerCase(Locale.ROOT);
+        String name = TestSeam.substitute();
         return switch (name) {
             case "" -> Mode.NONE;
             case "noop" -> Mode.NOOP;

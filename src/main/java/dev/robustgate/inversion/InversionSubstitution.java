@@ -1,10 +1,10 @@
 package dev.robustgate.inversion;
 
+import dev.robustgate.TestSeam;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  * users: an inversion run with a substitute measures nothing.
  */
 final class InversionSubstitution {
-    static final String PROPERTY = "robustgate.test.attack-substitute";
+    static final String PROPERTY = TestSeam.PROPERTY;
     static final long NOISE_SEED = 0x5EEDL;
     static final float BLANK = 0.5f;
 
@@ -66,6 +66,6 @@ final class InversionSubstitution {
     }
 
     private static String name() {
-        return System.getProperty(PROPERTY, "").trim().toLowerCase(Locale.ROOT);
+        return TestSeam.substitute();
     }
 }
