@@ -281,6 +281,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--attack " + given + " (" + String.join(", ", gradientAttacks.stream().distinct().toList())
                     + ") needs input gradients, but " + loaded.name() + " is a black box (scores only); use --attack square");
         }
+        ModelSource.announceBlackBox(loaded);   // going ahead on the black box: say why, once
         return ScoresOnly.of(loaded);
     }
 

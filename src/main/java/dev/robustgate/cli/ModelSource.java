@@ -69,6 +69,14 @@ final class ModelSource {
         return ModelFiles.whiteBox(loadAny(victims, input, data));
     }
 
+    /**
+     * Shows, once, why {@code model} runs as a black box (an ONNX file the graph executor refused),
+     * if it does: for a command that goes ahead on it. The loaders themselves are silent.
+     */
+    static void announceBlackBox(Classifier model) {
+        ModelFiles.blackBoxNotice(model).ifPresent(System.err::println);
+    }
+
     /** The model, white or black box, refused with one line when its input does not fit {@code data}. */
     Classifier loadAny(Victims victims, ModelInputOptions input, Dataset data) {
         if (victim != null) return victims.classifier(victim);

@@ -77,6 +77,7 @@ final class ServeCommand implements Callable<Integer> {
         Victims victims = Victims.standard();
         source.checked(victims, input);
         Classifier model = source.loadAny(victims, input);
+        ModelSource.announceBlackBox(model);
         PredictionServer server;
         try {
             server = PredictionServer.start(model, settings, address);

@@ -101,6 +101,7 @@ final class StealCommand implements Callable<Integer> {
         Dataset test = victims.data().load(dataset, Split.TEST);
         // A black box (an ONNX model through ONNX Runtime) is enough: the thief only queries.
         Classifier model = source.loadAny(victims, input, test);
+        ModelSource.announceBlackBox(model);
         String architecture = source.victim != null ? victims.spec(victim).architecture() : "model file";
         QueryStrategy queries = strategy(victims, model, dataset);
         KnockoffNets thief = KnockoffNets.builder(queries, budget,

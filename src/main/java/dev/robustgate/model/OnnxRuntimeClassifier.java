@@ -40,10 +40,13 @@ public final class OnnxRuntimeClassifier implements Classifier, AutoCloseable {
     private final boolean outputIsSoftmax;
     private final int numClasses;
     private final EvaluationCounter counter = new EvaluationCounter();
+    /** Why this file runs here rather than on the white-box graph executor; null when not a fallback. */
+    private final String fallbackReason;
 
     private OnnxRuntimeClassifier(String name, Path file, OrtSession session, String inputName, long[] sampleShape,
-                                  int batch, boolean outputIsSoftmax) {
+                                  int batch, boolean outputIsSoftmax, String fallbackReason) {
         this.name = name;
+        this.fallbackReason = fallbackReason;
         this.file = file;
         this.session = session;
         this.inputName = inputName;
@@ -58,6 +61,15 @@ public final class OnnxRuntimeClassifier implements Classifier, AutoCloseable {
      * axis); a file ONNX Runtime cannot open, or a shape it refuses, is one line naming the file.
      */
     public static OnnxRuntimeClassifier load(Path file, long[] sampleShape) {
+        return load(file, sampleShape, null);
+    }
+
+    /**
+     * Like {@link #load(Path, long[])}, as the fallback for a file the graph executor refused:
+     * {@code fallbackReason} (one line) says why, for the caller to show once if it goes ahead.
+     * The library prints nothing, so executors and partitions that load the file stay quiet.
+     */
+    public static OnnxRuntimeClassifier load(Path file, long[] sampleShape, String fallbackReason) {
         if (!Files.isRegularFile(file)) throw new RobustGateException(file + ": no such model file");
         OrtSession session = null;
         try {
@@ -74,7 +86,7 @@ public final class OnnxRuntimeClassifier implements Classifier, AutoCloseable {
             String name = file.getFileName().toString().replaceFirst("\\.onnx$", "");
             boolean softmax = endsInSoftmax(file);
             try {
-                return new OnnxRuntimeClassifier(name, file, session, in.getKey(), sampleShape, batch, softmax);
+                return new OnnxRuntimeClassifier(name, file, session, in.getKey(), sampleShape, batch, softmax, fallbackReason);
             } catch (RuntimeException e) {   // the probe run on one zero sample
                 throw new RobustGateException(file + ": ONNX Runtime cannot run it on samples of shape ["
                         + InputSpec.format(sampleShape) + "] (" + firstLine(e.getCause() != null ? e.getCause() : e) + ")", e);
@@ -98,6 +110,9 @@ public final class OnnxRuntimeClassifier implements Classifier, AutoCloseable {
     }
 
     @Override public String name() { return name; }
+
+    /** Why the white-box graph executor refused this file, when it was loaded as its fallback. */
+    public java.util.Optional<String> fallbackReason() { return java.util.Optional.ofNullable(fallbackReason); }
     @Override public long[] sampleShape() { return sampleShape.clone(); }
     @Override public int numClasses() { return numClasses; }
     @Override public EvaluationCounter counter() { return counter; }

@@ -79,7 +79,9 @@ public final class ModelFiles {
 
     /**
      * An ONNX model on the white-box graph executor; where the executor lacks an op, the same
-     * file through ONNX Runtime as a score-only black box, with a notice on stderr.
+     * file through ONNX Runtime as a score-only black box that knows why
+     * ({@link #blackBoxNotice(Classifier)}). Silent: a CLI shows the notice once, and only when
+     * it goes ahead on the black box (a refused gradient attack is one line, not two).
      */
     private static Classifier onnx(Path file, InputDeclaration declared) {
         InputSpec spec = declared.over(OnnxModels.statedSampleShape(file), InputLayout.NCHW, file.toString());
@@ -88,11 +90,26 @@ public final class ModelFiles {
             raw = OnnxModels.load(file, spec.shape());
         } catch (RobustGateException e) {
             if (!(e.getCause() instanceof UnsupportedOnnxException)) throw e;
-            System.err.println("robustgate: " + e.getMessage() + "; running it as a black box through ONNX Runtime "
-                    + "(scores only: Square, stealing and the masking checks work, gradient attacks refuse it)");
-            raw = OnnxRuntimeClassifier.load(file, spec.shape());
+            raw = OnnxRuntimeClassifier.load(file, spec.shape(), e.getMessage());
         }
         return InputAdapter.wrapIfNeeded(raw, spec);
+    }
+
+    /**
+     * The one-line notice for a model that {@link #load} had to run as a black box through ONNX
+     * Runtime (looking through the input adapter and the score-only view), else empty.
+     */
+    public static java.util.Optional<String> blackBoxNotice(Classifier model) {
+        Classifier m = model;
+        while (true) {
+            if (m instanceof InputAdapter a) m = a.unwrap();
+            else if (m instanceof dev.robustgate.model.ScoresOnly s) m = s.unwrap();
+            else break;
+        }
+        return m instanceof OnnxRuntimeClassifier o
+                ? o.fallbackReason().map(why -> "robustgate: " + why + "; running it as a black box through ONNX Runtime "
+                        + "(scores only: Square, stealing and the masking checks work, gradient attacks refuse it)")
+                : java.util.Optional.empty();
     }
 
     static boolean hasBatchNorm(MultiLayerNetwork net) {
