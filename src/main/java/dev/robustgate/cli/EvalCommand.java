@@ -9,7 +9,6 @@ import dev.robustgate.attack.AttackCatalogue;
 import dev.robustgate.attack.CarliniWagnerL2Attack;
 import dev.robustgate.attack.DeepFoolAttack;
 import dev.robustgate.attack.JsmaAttack;
-import dev.robustgate.attack.SquareAttack;
 import dev.robustgate.attack.WorstCaseOf;
 import dev.robustgate.metric.MaskingCheck;
 import dev.robustgate.metric.MaskingChecks;
@@ -288,7 +287,7 @@ final class EvalCommand implements Callable<Integer> {
     /** The members of {@code a} that need input gradients (all but the score-based Square). */
     static List<String> gradientAttacks(Attack a) {
         if (a instanceof WorstCaseOf w) return w.members().stream().flatMap(m -> gradientAttacks(m).stream()).toList();
-        return a instanceof SquareAttack ? List.of() : List.of(a.name());
+        return a.needsInputGradients() ? List.of(a.name()) : List.of();
     }
 
     private static void putNumber(ObjectNode o, String key, double v) {
