@@ -26,13 +26,11 @@ class DeclaredArraysTest {
     Path project;
 
     private DeclaredDatasets datasets() {
-        return new DeclaredDatasets(project, project.resolve("fixtures/datasets"));
+        return new DeclaredProject(project).datasets();
     }
 
     private void declare(String name, String json) throws IOException {
-        Path f = project.resolve("fixtures/datasets/" + name + ".json");
-        Files.createDirectories(f.getParent());
-        Files.writeString(f, json);
+        new DeclaredProject(project).declare(name, json);
     }
 
     private static byte[] f4(float... v) {

@@ -25,13 +25,11 @@ class DeclaredDatasetsTest {
     Path project;
 
     private DeclaredDatasets datasets() {
-        return new DeclaredDatasets(project, project.resolve("fixtures/datasets"));
+        return new DeclaredProject(project).datasets();
     }
 
     private void declare(String name, String json) throws IOException {
-        Path f = project.resolve("fixtures/datasets/" + name + ".json");
-        Files.createDirectories(f.getParent());
-        Files.writeString(f, json);
+        new DeclaredProject(project).declare(name, json);
     }
 
     private static void png(Path file, int w, int h, int type, int rgb) throws IOException {
