@@ -17,18 +17,23 @@ public final class TestSeam {
 
     private TestSeam() {}
 
-    /** {@code ""} when unset, otherwise {@code noop} or {@code noise}; any other value is a one-line error. */
-    public static String substitute() {
+    /** What the seams substitute: nothing, a no-op, or random noise. */
+    public enum Substitute { NONE, NOOP, NOISE }
+
+    /** {@link Substitute#NONE} when unset, otherwise {@code noop} or {@code noise}; any other value is a one-line error. */
+    public static Substitute substitute() {
         String name = System.getProperty(PROPERTY, "").trim().toLowerCase(Locale.ROOT);
-        if (name.isEmpty()) return name;
-        if (!name.equals("noop") && !name.equals("noise")) {
-            throw new IllegalArgumentException(PROPERTY + " must be noop or noise, got '" + name + "'");
-        }
-        if (ANNOUNCED.compareAndSet(false, true)) {
+        Substitute s = switch (name) {
+            case "" -> Substitute.NONE;
+            case "noop" -> Substitute.NOOP;
+            case "noise" -> Substitute.NOISE;
+            default -> throw new IllegalArgumentException(PROPERTY + " must be noop or noise, got '" + name + "'");
+        };
+        if (s != Substitute.NONE && ANNOUNCED.compareAndSet(false, true)) {
             System.err.println("[robustgate] TEST SEAM ACTIVE: " + PROPERTY + "=" + name
                     + " replaces every attack, thief and inverter by a broken one; no number of this run gates anything");
         }
-        return name;
+        return s;
     }
 
     /** Whether this JVM has said that the seam is active. */

@@ -23,7 +23,7 @@ class TestSeamTest {
     @Test
     void unsetMeansNoSubstitute() {
         System.clearProperty(TestSeam.PROPERTY);
-        assertThat(TestSeam.substitute()).isEmpty();
+        assertThat(TestSeam.substitute()).isEqualTo(TestSeam.Substitute.NONE);
     }
 
     @Test
@@ -31,8 +31,8 @@ class TestSeamTest {
         boolean before = TestSeam.announced();
         System.setProperty(TestSeam.PROPERTY, " NoOp ");
         String err = stderrOf(() -> {
-            assertThat(TestSeam.substitute()).isEqualTo("noop");
-            assertThat(TestSeam.substitute()).isEqualTo("noop");
+            assertThat(TestSeam.substitute()).isEqualTo(TestSeam.Substitute.NOOP);
+            assertThat(TestSeam.substitute()).isEqualTo(TestSeam.Substitute.NOOP);
         });
         long lines = err.lines().filter(l -> l.contains("TEST SEAM ACTIVE")).count();
         // Another test of this JVM may have switched the seam on first; then it has said so already.

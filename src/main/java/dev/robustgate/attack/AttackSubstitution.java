@@ -31,12 +31,10 @@ final class AttackSubstitution {
 
     /** The kernel to run: {@code kernel} itself unless {@value #PROPERTY} names a substitute. */
     static AttackKernel apply(AttackKernel kernel, Norm norm) {
-        String name = TestSeam.substitute();
-        return switch (name) {
-            case "" -> kernel;
-            case "noop" -> AttackSubstitution::noop;
-            case "noise" -> (model, batch, eps) -> noise(model, batch, eps, norm);
-            default -> throw new IllegalArgumentException(PROPERTY + " must be noop or noise, got '" + name + "'");
+        return switch (TestSeam.substitute()) {
+            case NONE -> kernel;
+            case NOOP -> AttackSubstitution::noop;
+            case NOISE -> (model, batch, eps) -> noise(model, batch, eps, norm);
         };
     }
 

@@ -1,5 +1,6 @@
 package dev.robustgate.extraction;
 
+import dev.robustgate.TestSeam;
 import dev.robustgate.model.Classifier;
 import dev.robustgate.model.SoftmaxRegression;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
@@ -76,13 +77,13 @@ public final class EquationSolvingExtraction {
         if (p.length != m || p[0].length != k) {
             throw new IllegalStateException("the API answered " + p.length + "x" + p[0].length + " for " + m + "x" + k);
         }
-        TheftSubstitution.Mode broken = TheftSubstitution.mode();   // a test seam: NONE unless its system property is set
-        if (broken == TheftSubstitution.Mode.NOOP) {
+        TestSeam.Substitute broken = TheftSubstitution.mode();   // a test seam: NONE unless its system property is set
+        if (broken == TestSeam.Substitute.NOOP) {
             // The answers ignored: the copy is the all-zero model the solve starts from; every equation unused.
             return new Result(new SoftmaxRegression(api.name() + "-extracted", shape, Nd4j.zeros(DataType.DOUBLE, d, k),
                     Nd4j.zeros(DataType.DOUBLE, k)), m, 0, m * (k - 1));
         }
-        if (broken == TheftSubstitution.Mode.NOISE) p = TheftSubstitution.randomProbabilities(m, k, seed);
+        if (broken == TestSeam.Substitute.NOISE) p = TheftSubstitution.randomProbabilities(m, k, seed);
 
         INDArray w = Nd4j.zeros(DataType.DOUBLE, d, k);
         double[] b = new double[k];

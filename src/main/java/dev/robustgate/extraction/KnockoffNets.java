@@ -1,5 +1,6 @@
 package dev.robustgate.extraction;
 
+import dev.robustgate.TestSeam;
 import dev.robustgate.data.Dataset;
 import dev.robustgate.model.Classifier;
 import dev.robustgate.model.Dl4jClassifier;
@@ -108,13 +109,13 @@ public final class KnockoffNets {
         long queried = 0;
         long startCount = victim.counter().snapshot().forward();
         List<Long> reached = new ArrayList<>();
-        TheftSubstitution.Mode broken = TheftSubstitution.mode();   // a test seam: NONE unless its system property is set
+        TestSeam.Substitute broken = TheftSubstitution.mode();   // a test seam: NONE unless its system property is set
         for (long checkpoint : checkpoints) {
             while (queried < checkpoint) {
                 int n = (int) Math.min(queryBatch, checkpoint - queried);
                 INDArray x = strategy.next(n);
                 INDArray answers = victim.probabilities(x).castTo(DataType.FLOAT);
-                if (broken == TheftSubstitution.Mode.NOISE) answers = TheftSubstitution.randomOneHot(n, k, seed, queried);
+                if (broken == TestSeam.Substitute.NOISE) answers = TheftSubstitution.randomOneHot(n, k, seed, queried);
                 INDArray y = switch (labels) {
                     case SOFT -> answers;
                     case TOP1 -> Dataset.oneHot(Predictions.argMax(answers), k);
@@ -122,7 +123,7 @@ public final class KnockoffNets {
                 };
                 if (strategy.adaptive()) {
                     strategy.observe(answers, knockoff.probabilities(x));
-                    if (broken != TheftSubstitution.Mode.NOOP) withTrainingLoss(net, () -> net.fit(knockoff.toNetwork(x), y));
+                    if (broken != TestSeam.Substitute.NOOP) withTrainingLoss(net, () -> net.fit(knockoff.toNetwork(x), y));
                 }
                 xs.add(x);
                 ys.add(y);
@@ -130,7 +131,7 @@ public final class KnockoffNets {
             }
             INDArray allX = Nd4j.concat(0, xs.toArray(INDArray[]::new));
             INDArray allY = Nd4j.concat(0, ys.toArray(INDArray[]::new));
-            if (broken != TheftSubstitution.Mode.NOOP) withTrainingLoss(net, () -> train(knockoff, allX, allY, checkpoint));
+            if (broken != TestSeam.Substitute.NOOP) withTrainingLoss(net, () -> train(knockoff, allX, allY, checkpoint));
             reached.add(queried);
             if (onCheckpoint != null) onCheckpoint.accept(new Checkpoint(queried, knockoff));
         }

@@ -27,19 +27,11 @@ final class TheftSubstitution {
     static final String PROPERTY = TestSeam.PROPERTY;
     static final long NOISE_SEED = 0x5EEDL;
 
-    enum Mode { NONE, NOOP, NOISE }
-
     private TheftSubstitution() {}
 
-    /** The substitute {@value #PROPERTY} names, {@link Mode#NONE} when unset. */
-    static Mode mode() {
-        String name = TestSeam.substitute();
-        return switch (name) {
-            case "" -> Mode.NONE;
-            case "noop" -> Mode.NOOP;
-            case "noise" -> Mode.NOISE;
-            default -> throw new IllegalArgumentException(PROPERTY + " must be noop or noise, got '" + name + "'");
-        };
+    /** The substitute {@value #PROPERTY} names, {@link TestSeam.Substitute#NONE} when unset. */
+    static TestSeam.Substitute mode() {
+        return TestSeam.substitute();
     }
 
     /** {@code rows} random one-hot labels over {@code classes}; row r is query {@code firstQuery + r}'s. */

@@ -33,7 +33,7 @@ final class InversionSubstitution {
 
     /** Whether a substitute is set (an inverter then keeps a copy of its starting images). */
     static boolean active() {
-        return !name().isEmpty();
+        return TestSeam.substitute() != TestSeam.Substitute.NONE;
     }
 
     /**
@@ -41,11 +41,10 @@ final class InversionSubstitution {
      * {@code starts} (same shape) is asked for only under {@code noop}.
      */
     static INDArray apply(INDArray images, Supplier<INDArray> starts) {
-        return switch (name()) {
-            case "" -> images;
-            case "noop" -> starts.get().castTo(images.dataType()).reshape(images.shape());
-            case "noise" -> noise(images.shape(), images.dataType());
-            default -> throw new IllegalArgumentException(PROPERTY + " must be noop or noise, got '" + name() + "'");
+        return switch (TestSeam.substitute()) {
+            case NONE -> images;
+            case NOOP -> starts.get().castTo(images.dataType()).reshape(images.shape());
+            case NOISE -> noise(images.shape(), images.dataType());
         };
     }
 
@@ -63,9 +62,5 @@ final class InversionSubstitution {
             for (int j = 0; j < d; j++) x[i * d + j] = (float) rnd.nextDouble();
         }
         return Nd4j.create(x, shape, 'c').castTo(type);
-    }
-
-    private static String name() {
-        return TestSeam.substitute();
     }
 }

@@ -1,5 +1,6 @@
 package dev.robustgate.extraction;
 
+import dev.robustgate.TestSeam;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -17,11 +18,11 @@ class TheftSubstitutionTest {
 
     @Test
     void offUnlessThePropertyNamesASubstitute() {
-        assertThat(TheftSubstitution.mode()).isEqualTo(TheftSubstitution.Mode.NONE);
+        assertThat(TheftSubstitution.mode()).isEqualTo(TestSeam.Substitute.NONE);
         System.setProperty(TheftSubstitution.PROPERTY, " NoOp ");
-        assertThat(TheftSubstitution.mode()).isEqualTo(TheftSubstitution.Mode.NOOP);
+        assertThat(TheftSubstitution.mode()).isEqualTo(TestSeam.Substitute.NOOP);
         System.setProperty(TheftSubstitution.PROPERTY, "noise");
-        assertThat(TheftSubstitution.mode()).isEqualTo(TheftSubstitution.Mode.NOISE);
+        assertThat(TheftSubstitution.mode()).isEqualTo(TestSeam.Substitute.NOISE);
         System.setProperty(TheftSubstitution.PROPERTY, "zero");
         assertThatThrownBy(TheftSubstitution::mode).hasMessageContaining("must be noop or noise, got 'zero'");
         // The attack runner's property: one switch breaks every attack.
