@@ -26,8 +26,10 @@ import java.util.Map;
  * by (seed, sample id, eps, run), so batching never changes a result. {@link #eotDraws} averages
  * logits and gradients over draws of a randomised model (EOT, Athalye et al. 2018).
  *
- * <p>Cost per step and sample: one forward evaluation and one gradient evaluation for CE, 3 for DLR and
- * up to 4 for targeted DLR (see {@link MarginLoss}), times the EOT draws.
+ * <p>Cost per step and sample: one forward evaluation and one gradient evaluation, times the EOT draws.
+ * On a model that cannot seed its backward pass at the logits
+ * ({@link dev.robustgate.model.DifferentiableClassifier#seedsLogitGradient} false) a DLR gradient costs
+ * 3 and a targeted DLR one 4 or 5 cross-entropy gradients (see {@link MarginLoss}).
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.13")
 public final class ApgdAttack extends ConfiguredAttack {

@@ -23,8 +23,8 @@ import java.util.Map;
  * every eps it fits in, measured in the threat model's norm (L2 by default; {@link #threatNorm}
  * scores the same adversarials in Linf, to take part in a Linf ensemble). Deterministic: the only
  * random choice is a random target, keyed by sample. Cost per step and sample: one forward
- * evaluation, and two gradient evaluations while the margin term is active (its gradient is the
- * difference of two cross-entropy gradients, see {@link LogitGradients}).
+ * evaluation, and one gradient evaluation while the margin term is active (the gradient of a logit
+ * difference, see {@link LogitGradients}; two on a model that cannot seed its backward pass).
  */
 public final class CarliniWagnerL2Attack extends ConfiguredAttack {
     private final int binarySearchSteps;
@@ -195,7 +195,7 @@ public final class CarliniWagnerL2Attack extends ConfiguredAttack {
             double[] ch = new double[h.length];
             for (int q = 0; q < h.length; q++) {
                 ch[q] = search.c[rows[h[q]]];
-                search.grads[rows[h[q]]] += 2;
+                search.grads[rows[h[q]]] += LogitGradients.differenceCost(model);
             }
             gf.muliColumnVector(Nd4j.createFromArray(ch).castTo(gf.dataType()).reshape(h.length, 1));
             if (allRows) {

@@ -54,4 +54,13 @@ public final class ExpectationOverTransformation implements DifferentiableClassi
         for (int r = 1; r < draws; r++) sum.addi(model.lossGradient(inputs, labels));
         return sum.divi(draws);
     }
+
+    @Override public boolean seedsLogitGradient() { return model.seedsLogitGradient(); }
+
+    @Override
+    public INDArray logitGradient(INDArray inputs, INDArray weights) {
+        INDArray sum = model.logitGradient(inputs, weights).dup();
+        for (int r = 1; r < draws; r++) sum.addi(model.logitGradient(inputs, weights));
+        return sum.divi(draws);
+    }
 }

@@ -24,8 +24,9 @@ import java.util.Map;
  * classes tried. Restarts after the first start from a random point of the ball of half the best
  * distance so far (capped at the largest eps), keyed by (seed, sample id, run).
  *
- * <p>Cost per step and sample: 2 gradient evaluations (grad (z_y - z_t) = grad CE_t - grad CE_y) and
- * 2 forward evaluations.
+ * <p>Cost per step and sample: 2 forward evaluations and one gradient evaluation, grad (z_y - z_t) as
+ * one logit-gradient pass (two cross-entropy gradients on a model that cannot seed its backward pass,
+ * see {@link dev.robustgate.model.DifferentiableClassifier#seedsLogitGradient}).
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.13")
 public final class FabAttack extends ConfiguredAttack {

@@ -73,19 +73,18 @@ final class FabSearch {
             double[] f = linearise(x, labels, targets, w);
             for (int j = 0; j < k; j++) x[j] = move(x[j], x0[rows[j]], w[j], f[j]);
             keepOrShrink(rows, labels, x);
-            for (int r : rows) grads[r] += 2;
+            for (int r : rows) grads[r] += LogitGradients.differenceCost(model);
             ApgdAttack.emitStep(name, Double.POSITIVE_INFINITY, runIndex, step + 1, steps, k, (System.nanoTime() - ts) / 1e9);
         }
     }
 
-    /** f = z_y - z_t at x and its gradient w (= grad CE_t - grad CE_y), per row. */
+    /** f = z_y - z_t at x and its gradient w = grad (z_y - z_t), per row. */
     private double[] linearise(double[][] x, int[] labels, int[] targets, double[][] w) {
         int k = x.length;
         INDArray xs = toArray(x).reshape(batch.batchShape(k));
         double[][] z = model.logits(xs).toDoubleMatrix();
         forwards += k;
-        INDArray g = model.lossGradient(xs, targets).reshape(k, x[0].length)
-                .subi(model.lossGradient(xs, labels).reshape(k, x[0].length));
+        INDArray g = LogitGradients.ofDifference(model, xs.reshape(k, x[0].length), batch.batchShape(k), labels, targets);
         double[][] gm = g.toDoubleMatrix();
         double[] f = new double[k];
         for (int j = 0; j < k; j++) {

@@ -16,10 +16,10 @@ import java.util.Map;
  *   <li>targeted DLR: -(z_y - z_t) / (z_pi1 - (z_pi3 + z_pi4) / 2), pi the logits sorted descending.</li>
  * </ul>
  *
- * A {@link DifferentiableClassifier} offers only the cross-entropy gradient. For weights w over the
- * logits with sum_c w_c = 0, grad sum_c w_c z_c = -sum_c w_c grad CE_c exactly (the logsumexp terms
- * cancel), so a DLR gradient costs one cross-entropy gradient per distinct class it involves: 3 for
- * DLR (y, the best other, pi3), up to 4 for targeted DLR (y, t, pi3, pi4), each counted.
+ * A DLR loss is a function of the logits whose gradient there, w, sums to 0 over the classes, so its
+ * input gradient is one {@link DifferentiableClassifier#logitGradient} call: one backward pass on
+ * models that seed it (DL4J networks run op by op, ONNX and Keras graphs), else one cross-entropy
+ * gradient per class w involves (3 for DLR, 4 or 5 for targeted DLR), each counted.
  */
 enum MarginLoss {
     CE("CE"), DLR("DLR"), TARGETED_DLR("DLR-T");
@@ -70,31 +70,18 @@ enum MarginLoss {
             INDArray g = model.lossGradient(x, targets == null ? labels : targets).reshape(k, d);
             return new Gradient(targets == null ? g : g.negi(), 1);
         }
-        // Per row: logit weights w (summing to 0) with grad loss = sum_c w_c grad z_c = -sum_c w_c grad CE_c.
-        @SuppressWarnings("unchecked")
-        Map<Integer, Double>[] weights = new Map[k];
+        // Per row: logit weights w (summing to 0) with grad loss = sum_c w_c grad z_c, one vector-Jacobian product.
+        double[][] w = new double[k][];
         int slots = 0;
         for (int i = 0; i < k; i++) {
-            weights[i] = logitWeights(z[i], labels[i], targets == null ? -1 : targets[i]);
-            slots = Math.max(slots, weights[i].size());
+            Map<Integer, Double> row = logitWeights(z[i], labels[i], targets == null ? -1 : targets[i]);
+            double[] wi = new double[z[i].length];
+            row.forEach((c, v) -> wi[c] = v);
+            w[i] = wi;
+            slots = Math.max(slots, row.size());
         }
-        INDArray total = Nd4j.zeros(x.dataType(), k, d);
-        for (int s = 0; s < slots; s++) {
-            int[] cls = new int[k];
-            double[] w = new double[k];
-            for (int i = 0; i < k; i++) {
-                var entries = weights[i].entrySet().toArray(new Map.Entry[0]);
-                if (s < entries.length) {
-                    cls[i] = (Integer) entries[s].getKey();
-                    w[i] = -(Double) entries[s].getValue();
-                } else {
-                    cls[i] = labels[i]; // padding: weight 0
-                }
-            }
-            INDArray g = model.lossGradient(x, cls).reshape(k, d);
-            total.addi(g.muliColumnVector(Nd4j.createFromArray(w).castTo(g.dataType()).reshape(k, 1)));
-        }
-        return new Gradient(total, slots);
+        INDArray g = model.logitGradient(x, Nd4j.createFromArray(w).castTo(x.dataType())).reshape(k, d);
+        return new Gradient(g, model.seedsLogitGradient() ? 1 : slots);
     }
 
     /** The logit weights of the DLR losses' gradients (see the class comment), merged per class. */

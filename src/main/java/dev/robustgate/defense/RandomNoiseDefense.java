@@ -63,6 +63,13 @@ public final class RandomNoiseDefense implements DifferentiableClassifier {
         return model.lossGradient(noisy(inputs), labels);
     }
 
+    @Override public boolean seedsLogitGradient() { return model.seedsLogitGradient(); }
+
+    @Override
+    public INDArray logitGradient(INDArray inputs, INDArray weights) {
+        return model.logitGradient(noisy(inputs), weights);
+    }
+
     private INDArray noisy(INDArray inputs) {
         InputChecks.requireBatchOf(this, inputs);
         long call = calls.getAndIncrement();

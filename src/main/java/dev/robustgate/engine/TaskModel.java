@@ -44,4 +44,18 @@ final class TaskModel implements DifferentiableClassifier {
         counter.addGradient(inputs.size(0));
         return g;
     }
+
+    @Override public boolean seedsLogitGradient() { return model.seedsLogitGradient(); }
+
+    /**
+     * Counted as the shared model counts it: one gradient evaluation per row when it seeds its
+     * backward pass; otherwise through this task's own lossGradient, one counted pass per class.
+     */
+    @Override
+    public INDArray logitGradient(INDArray inputs, INDArray weights) {
+        if (!model.seedsLogitGradient()) return DifferentiableClassifier.super.logitGradient(inputs, weights);
+        INDArray g = model.logitGradient(inputs, weights);
+        counter.addGradient(inputs.size(0));
+        return g;
+    }
 }

@@ -191,7 +191,19 @@ final class DirectOpsNetwork {
     INDArray gradient(INDArray x, INDArray oneHot) {
         List<INDArray> acts = forward(x);
         INDArray z = acts.get(softmaxLayer + 1);
-        INDArray eps = Transforms.softmax(z, true).subi(oneHot);   // dL/dz of the softmax layer
+        return backward(acts, Transforms.softmax(z, true).subi(oneHot));   // dL/dz of the softmax layer
+    }
+
+    /**
+     * d/dx sum_i sum_c w[i, c] z_c(x_i) in the network's own input layout: the backward pass seeded
+     * with {@code weights} at the logits. Null when the batch cannot take the fast path (as above).
+     */
+    INDArray logitGradient(INDArray x, INDArray weights) {
+        return backward(forward(x), weights.dup());
+    }
+
+    /** Backpropagates {@code eps}, the gradient at the logits, to the input; frees the activations. */
+    private INDArray backward(List<INDArray> acts, INDArray eps) {
         MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
         LayerWorkspaceMgr noWs = LayerWorkspaceMgr.noWorkspaces();
         for (int i = softmaxLayer; i >= 0; i--) {

@@ -173,6 +173,24 @@ public final class Dl4jClassifier implements DifferentiableClassifier {
         return fromNetwork(g, inputs.shape());
     }
 
+    @Override public boolean seedsLogitGradient() { return directOps != null; }
+
+    /**
+     * One backward pass seeded with the weights on the op-by-op path; DL4J's layers offer only the
+     * loss gradient, so there the interface's cross-entropy route is taken (one pass per class).
+     */
+    @Override
+    public synchronized INDArray logitGradient(INDArray inputs, INDArray weights) {
+        InputChecks.requireBatchOf(this, inputs);
+        if (directOps == null) return DifferentiableClassifier.super.logitGradient(inputs, weights);
+        InputChecks.requireLogitWeights(this, inputs, weights);
+        INDArray x = toNetwork(inputs);
+        INDArray g = directOps.logitGradient(x, weights.castTo(x.dataType()));
+        if (g == null) return DifferentiableClassifier.super.logitGradient(inputs, weights);
+        counter.addGradient(inputs.size(0));
+        return fromNetwork(g, inputs.shape());
+    }
+
     /** {@code x} in RobustGate's NCHW order, as the network takes it (its own layout). */
     public INDArray toNetwork(INDArray x) {
         return switch (layout) {

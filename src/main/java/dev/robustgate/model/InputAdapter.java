@@ -169,5 +169,20 @@ public class InputAdapter implements Classifier {
             }
             return fromModel(g, inputs.shape());
         }
+
+        @Override public boolean seedsLogitGradient() { return white.seedsLogitGradient(); }
+
+        @Override
+        public INDArray logitGradient(INDArray inputs, INDArray weights) {
+            InputChecks.requireBatchOf(this, inputs);
+            INDArray z = toModel(inputs);
+            INDArray g;
+            try {
+                g = white.logitGradient(z, weights);
+            } finally {
+                release(z, inputs);
+            }
+            return fromModel(g, inputs.shape());
+        }
     }
 }

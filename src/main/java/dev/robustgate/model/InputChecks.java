@@ -22,6 +22,11 @@ public final class InputChecks {
         }
     }
 
+    /** Logit weights of {@link DifferentiableClassifier#logitGradient}: [N, K], finite, each row summing to 0. */
+    public static void requireLogitWeights(Classifier model, INDArray inputs, INDArray weights) {
+        LogitWeights.checked(model, inputs, weights);
+    }
+
     public static void requireLabels(Classifier model, int[] labels, long n) {
         if (labels == null || labels.length != n) {
             throw new IllegalArgumentException("expected " + n + " labels, got "

@@ -42,4 +42,9 @@ public final class ScoresOnly implements DifferentiableClassifier {
     public INDArray lossGradient(INDArray inputs, int[] labels) {
         throw new UnsupportedOperationException(model.name() + " is a black box (scores only): an attack asked for an input gradient");
     }
+
+    @Override
+    public INDArray logitGradient(INDArray inputs, INDArray weights) {
+        throw new UnsupportedOperationException(model.name() + " is a black box (scores only): an attack asked for an input gradient");
+    }
 }

@@ -133,6 +133,28 @@ public final class GraphClassifier implements DifferentiableClassifier {
         return result;
     }
 
+    @Override public boolean seedsLogitGradient() { return true; }
+
+    /** One backward pass per batch, seeded with the weights at the logits. */
+    @Override
+    public INDArray logitGradient(INDArray inputs, INDArray weights) {
+        InputChecks.requireBatchOf(this, inputs);
+        InputChecks.requireLogitWeights(this, inputs, weights);
+        counter.addGradient(inputs.size(0));
+        long n = inputs.size(0);
+        INDArray result = Nd4j.create(inputs.dataType(), inputs.shape());
+        for (long from = 0; from < n; from += batchSize) {
+            long to = Math.min(n, from + batchSize);
+            INDArray x = batch(inputs, from, to);
+            INDArray w = weights.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).castTo(graph.dataType()).dup('c');
+            INDArray g = graph.inputGradient(Map.of(input, x), input, logits, z -> w);
+            result.get(NDArrayIndex.interval(from, to)).assign(g);
+            release(g, x, inputs);
+            w.close();
+        }
+        return result;
+    }
+
     /** Rows [from, to) of {@code inputs} in the graph's data type, as a fresh contiguous array. */
     private INDArray batch(INDArray inputs, long from, long to) {
         INDArray rows = from == 0 && to == inputs.size(0) ? inputs : inputs.get(NDArrayIndex.interval(from, to));
