@@ -81,6 +81,7 @@ public final class Dl4jClassifier implements DifferentiableClassifier {
         this.logitLayerIsSoftmax = appliesSoftmax(net, logitLayer);
         this.numClasses = (int) net.getLayer(logitLayer).paramTable().get("W").size(1);
         clearDropout(net);
+        OneDnnLayers.withoutChannelsLastConvolutionHelpers(net);
         this.directOps = mode == Execution.DIRECT_OPS ? DirectOpsNetwork.of(net).orElse(null) : null;
     }
 

@@ -1,5 +1,12 @@
 package dev.robustgate.model;
 
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+import java.lang.reflect.Field;
+
 /**
  * Lets DL4J's convolution and pooling layers run libnd4j's oneDNN kernels. DL4J 1.0.0-M2.1 ships
  * its oneDNN ("MKL-DNN") layer helpers switched off: {@code org.eclipse.deeplearning4j.helpers.disable}
@@ -35,6 +42,39 @@ public final class OneDnnLayers {
     public static void enable() {
         if (SHIM_PRESENT && System.getProperty(HELPERS_DISABLE_PROPERTY) == null) {
             System.setProperty(HELPERS_DISABLE_PROPERTY, "false");
+        }
+    }
+
+    /**
+     * Takes the oneDNN helper off every channels-last (NHWC) convolution of {@code net}, so that
+     * DL4J's own im2col code computes it. Why: M2.1's MKLDNNConvHelper returns wrong input gradients
+     * for NHWC convolutions (the imported Keras LeNet's cross-entropy gradient through DL4J's layers
+     * differed from PyTorch's by up to 0.68 where the gradient itself is at most 0.70, and changed from
+     * run to run; without the helper 3.0e-7). Forward outputs were right. Channels-first convolutions
+     * are unaffected (checked against finite differences in Dl4jClassifierTest).
+     *
+     * @return how many helpers were taken off
+     */
+    public static int withoutChannelsLastConvolutionHelpers(MultiLayerNetwork net) {
+        int removed = 0;
+        for (Layer layer : net.getLayers()) {
+            if (layer instanceof ConvolutionLayer conv && conv.getHelper() != null
+                    && conv.layerConf().getCnn2dDataFormat() == CNN2DFormat.NHWC) {
+                clearHelper(conv);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    private static void clearHelper(ConvolutionLayer conv) {
+        try {
+            Field helper = ConvolutionLayer.class.getDeclaredField("helper");
+            helper.setAccessible(true);
+            helper.set(conv, null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("cannot take the oneDNN helper off a channels-last convolution (DL4J "
+                    + "changed?): its input gradients would be wrong: " + e, e);
         }
     }
 }

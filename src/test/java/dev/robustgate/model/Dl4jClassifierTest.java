@@ -382,6 +382,29 @@ class Dl4jClassifierTest {
         checkGradient(model, 2, 20, 4006);
     }
 
+    /**
+     * The imported Keras LeNet is channels-last: DL4J's oneDNN convolution helper (on in RobustGate's
+     * own builds, see OneDnnLayers) gave its input gradient wrong by up to 0.68 through DL4J's layers.
+     */
+    @Test
+    void channelsLastKerasNetworksGetTorchsGradientThroughDl4jLayersToo() {
+        var lenet = TestModelFiles.Model.LENET;
+        Dl4jClassifier direct = (Dl4jClassifier) dev.robustgate.model.load.ModelFiles.load(lenet.keras());
+        Dl4jClassifier layers = direct.withExecution(Dl4jClassifier.Execution.DL4J_LAYERS);
+        assertThat(layers.layout()).isEqualTo(InputLayout.NHWC);
+        for (var layer : layers.network().getLayers()) {
+            if (layer instanceof org.deeplearning4j.nn.layers.convolution.ConvolutionLayer conv) {
+                assertThat(conv.getHelper()).as("channels-last convolutions run without the oneDNN helper").isNull();
+            }
+        }
+        INDArray torch = lenet.torchGradients();
+        INDArray x = lenet.images(8);
+        for (Dl4jClassifier model : new Dl4jClassifier[]{direct, layers}) {
+            INDArray g = model.lossGradient(x, lenet.labels(8)).reshape(torch.shape());
+            assertThat(g.sub(torch).amaxNumber().doubleValue()).as(model.execution().name()).isLessThan(1e-5);
+        }
+    }
+
     @Test
     void layersWithoutADirectOpRunOnDl4j() {
         Dl4jClassifier model = new Dl4jClassifier("avg-pool", smallNet(
