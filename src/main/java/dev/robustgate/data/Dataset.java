@@ -111,7 +111,8 @@ public final class Dataset {
         if (count == 1) return this;
         int[] positions = new int[(size() - index + count - 1) / count];
         for (int k = 0; k < positions.length; k++) positions[k] = index + k * count;
-        return subsetKeepingIds(positions, provenance + ", shard " + index + "/" + count);
+        // Named 1-based, as --shard i/n and the merge command name shards: the first is "shard 1/n".
+        return subsetKeepingIds(positions, provenance + ", shard " + (index + 1) + "/" + count);
     }
 
     /**

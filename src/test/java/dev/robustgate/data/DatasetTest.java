@@ -160,7 +160,7 @@ class DatasetTest {
         assertThat(origins(s2)).containsExactly(2, 5);
         assertThat(s0.sampleIds()).containsExactly(0, 3, 6);
         assertThat(s2.sampleIds()).containsExactly(2, 5);
-        assertThat(s1.provenance()).isEqualTo("toy test, shard 1/3");
+        assertThat(s1.provenance()).as("named as --shard names it").isEqualTo("toy test, shard 2/3");
         assertThat(d.shard(0, 1)).isSameAs(d);
         assertThat(d.shard(6, 7).sampleIds()).containsExactly(6);
         // A shard of a shard keeps the ids of the first dataset.
