@@ -1,6 +1,8 @@
 package dev.robustgate.engine;
 
+import dev.robustgate.attack.ApgdAttack;
 import dev.robustgate.attack.AttackResult;
+import dev.robustgate.attack.FabAttack;
 import dev.robustgate.attack.FgsmAttack;
 import dev.robustgate.attack.PgdAttack;
 import dev.robustgate.attack.TargetSelection;
@@ -8,6 +10,7 @@ import dev.robustgate.attack.WorstCaseOf;
 import dev.robustgate.data.Dataset;
 import dev.robustgate.data.Shard;
 import dev.robustgate.fixture.TestModels;
+import dev.robustgate.model.Dl4jClassifier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +72,29 @@ class PartitionedEngineTest extends EngineContract {
         AttackResult merged = THREE.run(pgd, ref, shard);
         assertThat(merged.data().sampleIds()).isEqualTo(shard.sampleIds());
         assertSame(merged, pgd.run(model, shard));
+    }
+
+    /**
+     * APGD-T and FAB-T ask for logit gradients: each task's counter counts them as the model does, one
+     * evaluation per sample on a model that seeds its backward pass (the MLP op by op), one per
+     * weighted class on one that takes the cross-entropy route (the same MLP on DL4J's layers).
+     */
+    @Test
+    void logitGradientsAreCountedPerTaskAsTheModelCountsThem() {
+        var apgdT = ApgdAttack.linf().eps(0.05, 0.1).steps(4).targetClasses(3).seed(6).batchSize(BATCH);
+        var fabT = FabAttack.linf().eps(0.05, 0.1).steps(3).targetClasses(2).seed(6).batchSize(BATCH);
+        Dl4jClassifier layers = model.withExecution(Dl4jClassifier.Execution.DL4J_LAYERS);
+        ModelRef layersRef = ModelRef.loaded(layers);
+        for (var attack : List.<dev.robustgate.attack.Attack>of(apgdT, fabT)) {
+            AttackResult seeded = attack.run(model, data);
+            assertSame(THREE.run(attack, ref, data), seeded);
+            AttackResult routed = attack.run(layers, data);
+            assertSame(THREE.run(attack, layersRef, data), routed);
+            for (double eps : List.of(0.05, 0.1)) {
+                assertThat(routed.at(eps).gradientEvaluations()).as("%s at %s: the cross-entropy route costs more", attack.name(), eps)
+                        .isGreaterThan(seeded.at(eps).gradientEvaluations());
+            }
+        }
     }
 
     @Test
