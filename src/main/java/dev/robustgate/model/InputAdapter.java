@@ -159,26 +159,23 @@ public class InputAdapter implements Classifier {
 
         @Override
         public INDArray lossGradient(INDArray inputs, int[] labels) {
-            InputChecks.requireBatchOf(this, inputs);
-            INDArray z = toModel(inputs);
-            INDArray g;
-            try {
-                g = white.lossGradient(z, labels);
-            } finally {
-                release(z, inputs);
-            }
-            return fromModel(g, inputs.shape());
+            return chained(inputs, z -> white.lossGradient(z, labels));
         }
 
         @Override public boolean seedsLogitGradient() { return white.seedsLogitGradient(); }
 
         @Override
         public INDArray logitGradient(INDArray inputs, INDArray weights) {
+            return chained(inputs, z -> white.logitGradient(z, weights));
+        }
+
+        /** A gradient the model computes at its own input, chained back through the input map. */
+        private INDArray chained(INDArray inputs, java.util.function.UnaryOperator<INDArray> atModelInput) {
             InputChecks.requireBatchOf(this, inputs);
             INDArray z = toModel(inputs);
             INDArray g;
             try {
-                g = white.logitGradient(z, weights);
+                g = atModelInput.apply(z);
             } finally {
                 release(z, inputs);
             }

@@ -115,22 +115,15 @@ public final class GraphClassifier implements DifferentiableClassifier {
     public INDArray lossGradient(INDArray inputs, int[] labels) {
         InputChecks.requireBatchOf(this, inputs);
         InputChecks.requireLabels(this, labels, inputs.size(0));
-        counter.addGradient(inputs.size(0));
-        long n = inputs.size(0);
-        INDArray result = Nd4j.create(inputs.dataType(), inputs.shape());
-        for (long from = 0; from < n; from += batchSize) {
-            long to = Math.min(n, from + batchSize);
-            INDArray x = batch(inputs, from, to);
+        return inBatches(inputs, (z, from, to) -> {
             INDArray oneHot = Dataset.oneHot(Arrays.copyOfRange(labels, (int) from, (int) to), numClasses);
             INDArray y = oneHot.castTo(graph.dataType());
-            if (y != oneHot) oneHot.close();
             // d/dz sum_i CE(softmax(z_i), y_i) = softmax(z) - y
-            INDArray g = graph.inputGradient(Map.of(input, x), input, logits, z -> Transforms.softmax(z, true).subi(y));
-            result.get(NDArrayIndex.interval(from, to)).assign(g);
-            release(g, x, inputs);
-            y.close();
-        }
-        return result;
+            INDArray seed = Transforms.softmax(z, true).subi(y);
+            oneHot.close();
+            if (y != oneHot) y.close();
+            return seed;
+        });
     }
 
     @Override public boolean seedsLogitGradient() { return true; }
@@ -140,17 +133,27 @@ public final class GraphClassifier implements DifferentiableClassifier {
     public INDArray logitGradient(INDArray inputs, INDArray weights) {
         InputChecks.requireBatchOf(this, inputs);
         InputChecks.requireLogitWeights(this, inputs, weights);
+        return inBatches(inputs, (z, from, to) ->
+                weights.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).castTo(graph.dataType()).dup('c'));
+    }
+
+    /** The gradient at the logits of rows [from, to) given their logits z: a fresh array the backward pass frees. */
+    private interface LogitSeed {
+        INDArray at(INDArray z, long from, long to);
+    }
+
+    /** Input gradients batch by batch, each backward pass seeded at the logits; counts N gradient evaluations. */
+    private INDArray inBatches(INDArray inputs, LogitSeed seed) {
         counter.addGradient(inputs.size(0));
         long n = inputs.size(0);
         INDArray result = Nd4j.create(inputs.dataType(), inputs.shape());
         for (long from = 0; from < n; from += batchSize) {
             long to = Math.min(n, from + batchSize);
+            long f = from;
             INDArray x = batch(inputs, from, to);
-            INDArray w = weights.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).castTo(graph.dataType()).dup('c');
-            INDArray g = graph.inputGradient(Map.of(input, x), input, logits, z -> w);
+            INDArray g = graph.inputGradient(Map.of(input, x), input, logits, z -> seed.at(z, f, to));
             result.get(NDArrayIndex.interval(from, to)).assign(g);
             release(g, x, inputs);
-            w.close();
         }
         return result;
     }
