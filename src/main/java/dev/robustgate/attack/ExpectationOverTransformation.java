@@ -38,9 +38,7 @@ public final class ExpectationOverTransformation implements DifferentiableClassi
 
     @Override
     public INDArray logits(INDArray inputs) {
-        INDArray sum = model.logits(inputs).dup();
-        for (int r = 1; r < draws; r++) sum.addi(model.logits(inputs));
-        return sum.divi(draws);
+        return meanOverDraws(() -> model.logits(inputs));
     }
 
     @Override
@@ -50,17 +48,20 @@ public final class ExpectationOverTransformation implements DifferentiableClassi
 
     @Override
     public INDArray lossGradient(INDArray inputs, int[] labels) {
-        INDArray sum = model.lossGradient(inputs, labels).dup();
-        for (int r = 1; r < draws; r++) sum.addi(model.lossGradient(inputs, labels));
-        return sum.divi(draws);
+        return meanOverDraws(() -> model.lossGradient(inputs, labels));
     }
 
     @Override public boolean seedsLogitGradient() { return model.seedsLogitGradient(); }
 
     @Override
     public INDArray logitGradient(INDArray inputs, INDArray weights) {
-        INDArray sum = model.logitGradient(inputs, weights).dup();
-        for (int r = 1; r < draws; r++) sum.addi(model.logitGradient(inputs, weights));
+        return meanOverDraws(() -> model.logitGradient(inputs, weights));
+    }
+
+    /** The mean of {@link #draws} calls of the randomised model. */
+    private INDArray meanOverDraws(java.util.function.Supplier<INDArray> draw) {
+        INDArray sum = draw.get().dup();
+        for (int r = 1; r < draws; r++) sum.addi(draw.get());
         return sum.divi(draws);
     }
 }

@@ -81,10 +81,10 @@ final class FabSearch {
     /** f = z_y - z_t at x and its gradient w = grad (z_y - z_t), per row. */
     private double[] linearise(double[][] x, int[] labels, int[] targets, double[][] w) {
         int k = x.length;
-        INDArray xs = toArray(x).reshape(batch.batchShape(k));
-        double[][] z = model.logits(xs).toDoubleMatrix();
+        INDArray flat = toArray(x);
+        double[][] z = model.logits(flat.reshape(batch.batchShape(k))).toDoubleMatrix();
         forwards += k;
-        INDArray g = LogitGradients.ofDifference(model, xs.reshape(k, x[0].length), batch.batchShape(k), labels, targets);
+        INDArray g = LogitGradients.ofDifference(model, flat, batch.batchShape(k), labels, targets);
         double[][] gm = g.toDoubleMatrix();
         double[] f = new double[k];
         for (int j = 0; j < k; j++) {

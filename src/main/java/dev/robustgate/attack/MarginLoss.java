@@ -4,8 +4,6 @@ import dev.robustgate.model.DifferentiableClassifier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The losses APGD ascends (Croce &amp; Hein 2020), per row, with their input gradients.
@@ -74,39 +72,37 @@ enum MarginLoss {
         double[][] w = new double[k][];
         int slots = 0;
         for (int i = 0; i < k; i++) {
-            Map<Integer, Double> row = logitWeights(z[i], labels[i], targets == null ? -1 : targets[i]);
-            double[] wi = new double[z[i].length];
-            row.forEach((c, v) -> wi[c] = v);
-            w[i] = wi;
-            slots = Math.max(slots, row.size());
+            w[i] = logitWeights(z[i], labels[i], targets == null ? -1 : targets[i]);
+            int weighted = 0;
+            for (double v : w[i]) if (v != 0.0) weighted++;
+            slots = Math.max(slots, weighted);
         }
         INDArray g = model.logitGradient(x, Nd4j.createFromArray(w).castTo(x.dataType())).reshape(k, d);
         return new Gradient(g, model.seedsLogitGradient() ? 1 : slots);
     }
 
-    /** The logit weights of the DLR losses' gradients (see the class comment), merged per class. */
-    private Map<Integer, Double> logitWeights(double[] z, int y, int t) {
+    /** d loss / d logits of the DLR losses (see the class comment), summed per class. */
+    private double[] logitWeights(double[] z, int y, int t) {
         int[] pi = Logits.descending(z);
-        Map<Integer, Double> w = new LinkedHashMap<>();
+        double[] w = new double[z.length];
         if (this == DLR) {
             int other = pi[0] == y ? pi[1] : pi[0];
             double num = z[y] - z[other];
             double den = z[pi[0]] - z[pi[2]] + TINY;
             // loss = -num/den: d/dz = -(dnum)/den + num * (dden) / den^2
-            w.merge(y, -1 / den, Double::sum);
-            w.merge(other, 1 / den, Double::sum);
-            w.merge(pi[0], num / (den * den), Double::sum);
-            w.merge(pi[2], -num / (den * den), Double::sum);
+            w[y] -= 1 / den;
+            w[other] += 1 / den;
+            w[pi[0]] += num / (den * den);
+            w[pi[2]] -= num / (den * den);
         } else {
             double num = z[y] - z[t];
             double den = z[pi[0]] - (z[pi[2]] + z[pi[3]]) / 2 + TINY;
-            w.merge(y, -1 / den, Double::sum);
-            w.merge(t, 1 / den, Double::sum);
-            w.merge(pi[0], num / (den * den), Double::sum);
-            w.merge(pi[2], -num / (2 * den * den), Double::sum);
-            w.merge(pi[3], -num / (2 * den * den), Double::sum);
+            w[y] -= 1 / den;
+            w[t] += 1 / den;
+            w[pi[0]] += num / (den * den);
+            w[pi[2]] -= num / (2 * den * den);
+            w[pi[3]] -= num / (2 * den * den);
         }
-        w.values().removeIf(v -> v == 0.0);
         return w;
     }
 
